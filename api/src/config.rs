@@ -1,0 +1,384 @@
+//! One typed configuration: defaults, then an optional TOML file, then
+//! `BERGURU_*` environment variables (and `DATABASE_URL`), then command-line
+//! flags; validated once at start and passed down. Nothing below `main` reads
+//! the environment.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Problems found while loading or validating the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{key}: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+/// A value that must never be printed (database URLs carry passwords).
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+/// The validated configuration of a Berguru process.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub listen: SocketAddr,
+    /// Folder holding the SQLite database (and, later, the search index).
+    pub data_dir: PathBuf,
+    /// Database URL; `None` means SQLite in `data_dir`.
+    pub database_url: Option<Secret>,
+    /// Load the demo data set into an empty embedded database on `serve`.
+    pub seed_demo: bool,
+    /// Limits of the GraphQL API.
+    pub limits: Limits,
+    /// Maximum database connections in the pool.
+    pub db_max_connections: u32,
+    /// `tracing` filter directive, e.g. `info` or `api=debug,info`.
+    pub log: String,
+}
+
+/// Limits that protect the server from oversized requests.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Page size when `first` is not given.
+    pub default_page_size: u32,
+    /// Largest `first` accepted; larger is `BAD_USER_INPUT`.
+    pub max_page_size: u32,
+    /// Maximum query depth.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            default_page_size: 20,
+            max_page_size: 100,
+            max_depth: 12,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            seed_demo: true,
+            limits: Limits::default(),
+            db_max_connections: 10,
+            log: "info".to_owned(),
+        }
+    }
+}
+
+/// The shape of the optional TOML file; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<Secret>,
+    seed_demo: Option<bool>,
+    default_page_size: Option<u32>,
+    max_page_size: Option<u32>,
+    max_depth: Option<usize>,
+    db_max_connections: Option<u32>,
+    log: Option<String>,
+}
+
+/// Settings given on the command line; they win over everything else.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// Builds the configuration from its layers and validates it.
+    ///
+    /// `file` is an explicit config file (an error if missing); `env` is the
+    /// process environment, passed in so tests can use their own.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+        overrides: Overrides,
+    ) -> Result<Self, ConfigError> {
+        let env: std::collections::HashMap<String, String> = env.into_iter().collect();
+        let file = file
+            .map(PathBuf::from)
+            .or_else(|| env.get("BERGURU_CONFIG").map(PathBuf::from));
+        let from_file = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| ConfigError::Parse {
+                    path: path.clone(),
+                    message: e.message().to_owned(),
+                })?
+            }
+            None => FileConfig::default(),
+        };
+
+        let mut c = Config::default();
+        let mut listen = from_file.listen;
+        if let Some(v) = from_file.data_dir {
+            c.data_dir = v;
+        }
+        c.database_url = from_file.database_url;
+        if let Some(v) = from_file.seed_demo {
+            c.seed_demo = v;
+        }
+        if let Some(v) = from_file.default_page_size {
+            c.limits.default_page_size = v;
+        }
+        if let Some(v) = from_file.max_page_size {
+            c.limits.max_page_size = v;
+        }
+        if let Some(v) = from_file.max_depth {
+            c.limits.max_depth = v;
+        }
+        if let Some(v) = from_file.db_max_connections {
+            c.db_max_connections = v;
+        }
+        if let Some(v) = from_file.log {
+            c.log = v;
+        }
+
+        let get = |k: &str| env.get(k).filter(|v| !v.is_empty()).cloned();
+        if let Some(v) = get("BERGURU_LISTEN") {
+            listen = Some(v);
+        }
+        if let Some(v) = get("BERGURU_DATA_DIR") {
+            c.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("BERGURU_DATABASE_URL").or_else(|| get("DATABASE_URL")) {
+            c.database_url = Some(Secret(v));
+        }
+        if let Some(v) = get("BERGURU_SEED_DEMO") {
+            c.seed_demo = parse_bool("BERGURU_SEED_DEMO", &v)?;
+        }
+        if let Some(v) = get("BERGURU_DEFAULT_PAGE_SIZE") {
+            c.limits.default_page_size = parse_num("BERGURU_DEFAULT_PAGE_SIZE", &v)?;
+        }
+        if let Some(v) = get("BERGURU_MAX_PAGE_SIZE") {
+            c.limits.max_page_size = parse_num("BERGURU_MAX_PAGE_SIZE", &v)?;
+        }
+        if let Some(v) = get("BERGURU_MAX_DEPTH") {
+            c.limits.max_depth = parse_num("BERGURU_MAX_DEPTH", &v)?;
+        }
+        if let Some(v) = get("BERGURU_DB_MAX_CONNECTIONS") {
+            c.db_max_connections = parse_num("BERGURU_DB_MAX_CONNECTIONS", &v)?;
+        }
+        if let Some(v) = get("BERGURU_LOG") {
+            c.log = v;
+        }
+
+        if let Some(v) = overrides.listen {
+            listen = Some(v);
+        }
+        if let Some(v) = overrides.data_dir {
+            c.data_dir = v;
+        }
+        if let Some(v) = listen {
+            c.listen = v.parse().map_err(|_| ConfigError::Invalid {
+                key: "listen",
+                message: format!("{v:?} is not an address like 127.0.0.1:8080"),
+            })?;
+        }
+        c.validate()?;
+        Ok(c)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let l = &self.limits;
+        if l.max_page_size == 0 {
+            return Err(ConfigError::Invalid {
+                key: "max_page_size",
+                message: "must be at least 1".into(),
+            });
+        }
+        if l.default_page_size == 0 || l.default_page_size > l.max_page_size {
+            return Err(ConfigError::Invalid {
+                key: "default_page_size",
+                message: format!("must be between 1 and max_page_size ({})", l.max_page_size),
+            });
+        }
+        if self.db_max_connections == 0 {
+            return Err(ConfigError::Invalid {
+                key: "db_max_connections",
+                message: "must be at least 1".into(),
+            });
+        }
+        if let Some(url) = &self.database_url {
+            let u = url.expose();
+            if !(u.starts_with("postgres://")
+                || u.starts_with("postgresql://")
+                || u.starts_with("sqlite:"))
+            {
+                return Err(ConfigError::Invalid {
+                    key: "database_url",
+                    message: "must start with postgres://, postgresql:// or sqlite:".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The database URL to connect to: the configured one, or SQLite in the
+    /// data folder.
+    pub fn effective_database_url(&self) -> Secret {
+        match &self.database_url {
+            Some(u) => u.clone(),
+            None => Secret(format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("berguru.sqlite").display()
+            )),
+        }
+    }
+
+    /// True when the database is the embedded SQLite default.
+    pub fn is_embedded_database(&self) -> bool {
+        self.effective_database_url()
+            .expose()
+            .starts_with("sqlite:")
+    }
+}
+
+fn parse_bool(key: &'static str, v: &str) -> Result<bool, ConfigError> {
+    match v.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError::Invalid {
+            key,
+            message: format!("{v:?} is not true or false"),
+        }),
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(key: &'static str, v: &str) -> Result<T, ConfigError> {
+    v.parse().map_err(|_| ConfigError::Invalid {
+        key,
+        message: format!("{v:?} is not a whole number"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_in_the_data_folder() -> Result<(), ConfigError> {
+        let c = Config::load(None, env(&[]), Overrides::default())?;
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert!(c.is_embedded_database());
+        assert!(
+            c.effective_database_url()
+                .expose()
+                .contains("berguru.sqlite")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn environment_beats_file_and_flags_beat_environment() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let dir = tempfile_dir()?;
+        let path = dir.join("berguru.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:9000\"\nmax_page_size = 50\n")?;
+        let c = Config::load(
+            Some(&path),
+            env(&[("BERGURU_LISTEN", "127.0.0.1:9100")]),
+            Overrides::default(),
+        )?;
+        assert_eq!(c.listen.port(), 9100);
+        assert_eq!(c.limits.max_page_size, 50);
+        let c = Config::load(
+            Some(&path),
+            env(&[("BERGURU_LISTEN", "127.0.0.1:9100")]),
+            Overrides {
+                listen: Some("127.0.0.1:9200".into()),
+                data_dir: None,
+            },
+        )?;
+        assert_eq!(c.listen.port(), 9200);
+        std::fs::remove_dir_all(dir)?;
+        Ok(())
+    }
+
+    #[test]
+    fn invalid_values_are_refused_with_the_key_named() {
+        let e = Config::load(
+            None,
+            env(&[("BERGURU_MAX_PAGE_SIZE", "lots")]),
+            Overrides::default(),
+        );
+        assert!(matches!(
+            e,
+            Err(ConfigError::Invalid {
+                key: "BERGURU_MAX_PAGE_SIZE",
+                ..
+            })
+        ));
+        let e = Config::load(
+            None,
+            env(&[("DATABASE_URL", "mysql://x")]),
+            Overrides::default(),
+        );
+        assert!(matches!(
+            e,
+            Err(ConfigError::Invalid {
+                key: "database_url",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn database_url_never_appears_in_debug_output() -> Result<(), ConfigError> {
+        let c = Config::load(
+            None,
+            env(&[("DATABASE_URL", "postgres://u:hunter2@h/db")]),
+            Overrides::default(),
+        )?;
+        assert!(!format!("{c:?}").contains("hunter2"));
+        Ok(())
+    }
+
+    fn tempfile_dir() -> std::io::Result<PathBuf> {
+        let d = std::env::temp_dir().join(format!("berguru-config-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&d)?;
+        Ok(d)
+    }
+}

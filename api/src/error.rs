@@ -1,0 +1,100 @@
+//! The one error type of the API: every failure a client can see has a
+//! stable `extensions.code`; internal failures reach the client only as
+//! "Internal error" and are logged once, with their cause, where they happen.
+//!
+//! `ApiError` deliberately does not implement `Display`: async-graphql turns
+//! any `Display` error into client-visible text, so without it the only way
+//! into a GraphQL response is our own `From<ApiError> for async_graphql::Error`,
+//! which attaches the code and hides internals.
+
+use std::sync::Arc;
+
+use async_graphql::ErrorExtensions;
+use sea_orm::DbErr;
+
+/// Result of everything in the GraphQL layer; shadows `async_graphql::Result`
+/// so that a bare `?` on a foreign error goes through [`ApiError`].
+pub type Result<T, E = ApiError> = std::result::Result<T, E>;
+
+/// A failure with a stable code.
+#[derive(Clone, Debug)]
+pub enum ApiError {
+    /// The input is invalid; the message says what and how to fix it.
+    BadUserInput {
+        message: String,
+        /// The argument or input field at fault, when there is one.
+        field: Option<String>,
+    },
+    /// The thing named does not exist.
+    NotFound { message: String },
+    /// Something broke on our side; the cause is logged, never shown.
+    Internal { id: uuid::Uuid },
+}
+
+impl ApiError {
+    /// Invalid input in `field`.
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::BadUserInput {
+            message: message.into(),
+            field: Some(field.into()),
+        }
+    }
+
+    /// The thing named does not exist.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::NotFound {
+            message: message.into(),
+        }
+    }
+
+    /// Logs `cause` once, with an id the client also gets, and hides it.
+    pub fn internal(cause: &(dyn std::error::Error + 'static)) -> Self {
+        let id = uuid::Uuid::new_v4();
+        tracing::error!(error_id = %id, error = %cause, source = ?cause.source(), "internal error");
+        Self::Internal { id }
+    }
+
+    /// The stable code clients switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::NotFound { .. } => "NOT_FOUND",
+            Self::Internal { .. } => "INTERNAL_SERVER_ERROR",
+        }
+    }
+
+    fn message(&self) -> &str {
+        match self {
+            Self::BadUserInput { message, .. } | Self::NotFound { message } => message,
+            Self::Internal { .. } => "Internal error",
+        }
+    }
+}
+
+impl From<DbErr> for ApiError {
+    fn from(e: DbErr) -> Self {
+        Self::internal(&e)
+    }
+}
+
+impl From<Arc<DbErr>> for ApiError {
+    fn from(e: Arc<DbErr>) -> Self {
+        Self::internal(e.as_ref())
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(e: ApiError) -> Self {
+        let code = e.code();
+        async_graphql::Error::new(e.message()).extend_with(|_, ext| {
+            ext.set("code", code);
+            match &e {
+                ApiError::BadUserInput {
+                    field: Some(field), ..
+                } => ext.set("field", field.as_str()),
+                ApiError::Internal { id } => ext.set("errorId", id.to_string()),
+                _ => {}
+            }
+        })
+    }
+}

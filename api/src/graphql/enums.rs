@@ -1,0 +1,207 @@
+//! GraphQL enums mirroring the stored vocabularies of `entity`. They are
+//! separate types so that a stored value never leaks into the public schema
+//! by accident; the macro writes the two conversions.
+
+macro_rules! mirror_enum {
+    ($(#[$meta:meta])* $name:ident => $entity:path { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl From<$entity> for $name {
+            fn from(v: $entity) -> Self {
+                match v {
+                    $(<$entity>::$variant => Self::$variant),+
+                }
+            }
+        }
+
+        impl From<$name> for $entity {
+            fn from(v: $name) -> Self {
+                match v {
+                    $($name::$variant => Self::$variant),+
+                }
+            }
+        }
+    };
+}
+
+mirror_enum! {
+    /// Kind of region.
+    RegionKind => entity::RegionKind {
+        /// Provinsi, e.g. Jawa Barat (code `32`).
+        Province,
+        /// Kabupaten, e.g. Kabupaten Sumedang (`32.11`).
+        Regency,
+        /// Kota, e.g. Kota Bandung (`32.73`).
+        City,
+    }
+}
+
+mirror_enum! {
+    /// Form of a practice.
+    PracticeForm => entity::PracticeForm {
+        /// Governance innovation (how the government itself works).
+        Governance,
+        /// Public service innovation (what citizens receive).
+        PublicService,
+        /// Any other form.
+        Other,
+    }
+}
+
+mirror_enum! {
+    /// How far a practice has come.
+    Maturity => entity::Maturity {
+        /// An idea or plan.
+        Initiative,
+        /// Being tried out.
+        Trial,
+        /// Applied in daily operation.
+        Applied,
+    }
+}
+
+mirror_enum! {
+    /// Whether a practice still runs.
+    PracticeStatus => entity::PracticeStatus {
+        /// Running.
+        Active,
+        /// No longer running.
+        Stopped,
+    }
+}
+
+mirror_enum! {
+    /// Government affair (urusan pemerintahan) a practice belongs to.
+    Sector => entity::Sector {
+        /// E-government / SPBE (Sistem Pemerintahan Berbasis Elektronik).
+        EGovernment,
+        /// Smart city (kota cerdas).
+        SmartCity,
+        /// Data and statistics, Satu Data Indonesia.
+        DataAndStatistics,
+        /// Encryption and information security (persandian).
+        Encryption,
+        /// Civil service (ASN) management.
+        CivilService,
+        /// Bureaucratic reform.
+        BureaucraticReform,
+        /// Public service delivery.
+        PublicService,
+        /// Regional revenue and taxes.
+        RegionalRevenue,
+        /// Village economy and development.
+        VillageEconomy,
+        /// Trade and industry.
+        TradeAndIndustry,
+        /// Micro, small and medium enterprises (UMKM).
+        Smes,
+        /// Public communication and information.
+        PublicCommunication,
+        /// Regional cooperation (kerja sama daerah).
+        RegionalCooperation,
+        /// Culture and tourism.
+        Tourism,
+        /// Health.
+        Health,
+        /// Education.
+        Education,
+        /// Food security and agriculture.
+        Agriculture,
+        /// Environment and forestry.
+        Environment,
+        /// Spatial planning and infrastructure.
+        Infrastructure,
+        /// Anything else.
+        Other,
+    }
+}
+
+mirror_enum! {
+    /// Legal form of an agreement.
+    AgreementKind => entity::AgreementKind {
+        /// Kesepakatan Bersama (KSB) / MoU: framework signed by heads of region.
+        KesepakatanBersama,
+        /// Nota Kesepakatan: framework memorandum.
+        NotaKesepakatan,
+        /// Perjanjian Kerja Sama (PKS): implementing agreement under a framework.
+        PerjanjianKerjaSama,
+    }
+}
+
+mirror_enum! {
+    /// Who the cooperation is with (Permendagri 22/2020).
+    AgreementCategory => entity::AgreementCategory {
+        /// Between regional governments.
+        BetweenRegions,
+        /// With a third party (public or private body).
+        ThirdParty,
+        /// With the central government.
+        CentralGovernment,
+        /// With a foreign party.
+        ForeignParty,
+    }
+}
+
+mirror_enum! {
+    /// Stage of an agreement along the legal path.
+    AgreementStage => entity::AgreementStage {
+        /// Proposed (usulan kerja sama).
+        Proposed,
+        /// Under review by the cooperation team (TKKSD).
+        UnderReview,
+        /// Offered to the other party.
+        Offered,
+        /// Framework agreement (KSB) drafted.
+        FrameworkDrafted,
+        /// Framework agreement (KSB) signed.
+        FrameworkSigned,
+        /// Implementing agreement (PKS) drafted.
+        ImplementingDrafted,
+        /// Implementing agreement (PKS) signed.
+        ImplementingSigned,
+        /// Being implemented.
+        InImplementation,
+        /// Evaluated (may repeat).
+        Evaluated,
+        /// Ended at the end of its term.
+        Ended,
+        /// Renewed by a follow-up agreement.
+        Renewed,
+        /// Terminated before its term.
+        Terminated,
+        /// Rejected during review.
+        Rejected,
+    }
+}
+
+mirror_enum! {
+    /// How an agreement continues an earlier one.
+    ContinuationKind => entity::ContinuationKind {
+        /// Extends the earlier agreement (diperpanjang).
+        Renews,
+        /// Widens its scope (diperluas).
+        Widens,
+        /// Both extends and widens.
+        RenewsAndWidens,
+    }
+}
+
+mirror_enum! {
+    /// Stage of a region adopting a practice.
+    AdoptionStage => entity::AdoptionStage {
+        /// Interested.
+        Interested,
+        /// Preparing (budget, regulation, people).
+        Preparing,
+        /// Piloting.
+        Piloting,
+        /// Adopted in operation.
+        Adopted,
+        /// Stopped, with a reason.
+        Stopped,
+    }
+}

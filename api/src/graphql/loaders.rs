@@ -1,0 +1,543 @@
+//! Every relation field goes through this DataLoader, so the number of SQL
+//! statements of a query depends on its shape, never on how many rows it
+//! returns. One `DbLoader` serves all key types; each key newtype names one
+//! relation. A fresh `DataLoader` is made per request (see `http.rs`), so
+//! its cache never outlives a request.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use async_graphql::dataloader::Loader;
+use entity::{
+    adoption, agreement, agreement_party, agreement_practice, agreement_stage_change, outcome,
+    practice, practice_sector, region, region_index, visit, visit_practice,
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use crate::domain::stats::{self, RegionStats};
+use crate::error::ApiError;
+
+/// Loads rows by key in batches.
+#[derive(Clone)]
+pub struct DbLoader {
+    db: DatabaseConnection,
+}
+
+impl DbLoader {
+    /// A loader reading from `db`.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+/// The `DataLoader` type placed in each request's data.
+pub type AppLoader = async_graphql::dataloader::DataLoader<DbLoader>;
+
+macro_rules! keys {
+    ($($(#[$m:meta])* $name:ident($t:ty);)+) => {
+        $(
+            $(#[$m])*
+            #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+            pub struct $name(pub $t);
+        )+
+    };
+}
+
+keys! {
+    /// A region by code.
+    RegionByCode(String);
+    /// A practice by id.
+    PracticeById(Uuid);
+    /// An agreement by id.
+    AgreementById(Uuid);
+    /// An adoption by id.
+    AdoptionById(Uuid);
+    /// A visit by id.
+    VisitById(Uuid);
+    /// The sectors of a practice.
+    SectorsOf(Uuid);
+    /// The outcomes of a practice.
+    OutcomesOf(Uuid);
+    /// The practices a region owns.
+    PracticesOwnedBy(String);
+    /// The agreements transferring a practice.
+    AgreementsTransferring(Uuid);
+    /// The practices an agreement transfers.
+    PracticesTransferredBy(Uuid);
+    /// The parties of an agreement.
+    PartiesOf(Uuid);
+    /// The stage history of an agreement.
+    HistoryOf(Uuid);
+    /// The agreements a region is party to.
+    AgreementsOfRegion(String);
+    /// The implementing agreements under a framework.
+    ImplementingAgreementsOf(Uuid);
+    /// The agreements continuing (renewing or widening) an agreement.
+    ContinuationsOf(Uuid);
+    /// The adoptions of a practice.
+    AdoptionsOfPractice(Uuid);
+    /// The adoptions by a region.
+    AdoptionsByRegion(String);
+    /// The adoptions under an agreement.
+    AdoptionsUnderAgreement(Uuid);
+    /// The visits a region made.
+    VisitsMadeBy(String);
+    /// The visits a region hosted.
+    VisitsHostedBy(String);
+    /// The visits that studied a practice.
+    VisitsStudying(Uuid);
+    /// The practices studied on a visit.
+    PracticesStudiedOn(Uuid);
+    /// The yearly indices of a region.
+    IndicesOf(String);
+    /// The regencies and cities of a province.
+    SubRegionsOf(String);
+    /// Statistics of a region.
+    StatsOf(String);
+}
+
+fn group<K: Eq + Hash, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
+    let mut map: HashMap<K, Vec<V>> = HashMap::new();
+    for r in rows {
+        map.entry(key(&r)).or_default().push(r);
+    }
+    map
+}
+
+fn uuids<'a, K: 'a>(keys: &'a [K], f: impl Fn(&K) -> Uuid + 'a) -> impl Iterator<Item = Uuid> + 'a {
+    keys.iter().map(f)
+}
+
+impl DbLoader {
+    /// Loads practices by id and re-keys them through a join table.
+    async fn practices_via<K: Eq + Hash>(
+        &self,
+        links: Vec<(K, Uuid)>,
+    ) -> Result<HashMap<K, Vec<practice::Model>>, ApiError> {
+        let ids: Vec<Uuid> = links.iter().map(|(_, id)| *id).collect();
+        let by_id: HashMap<Uuid, practice::Model> = practice::Entity::find()
+            .filter(practice::Column::Id.is_in(ids))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let mut out: HashMap<K, Vec<practice::Model>> = HashMap::new();
+        for (k, id) in links {
+            if let Some(p) = by_id.get(&id) {
+                out.entry(k).or_default().push(p.clone());
+            }
+        }
+        for v in out.values_mut() {
+            v.sort_by(|a, b| a.title.cmp(&b.title));
+        }
+        Ok(out)
+    }
+
+    /// Loads agreements by id and re-keys them through a join table.
+    async fn agreements_via<K: Eq + Hash>(
+        &self,
+        links: Vec<(K, Uuid)>,
+    ) -> Result<HashMap<K, Vec<agreement::Model>>, ApiError> {
+        let ids: Vec<Uuid> = links.iter().map(|(_, id)| *id).collect();
+        let by_id: HashMap<Uuid, agreement::Model> = agreement::Entity::find()
+            .filter(agreement::Column::Id.is_in(ids))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        let mut out: HashMap<K, Vec<agreement::Model>> = HashMap::new();
+        for (k, id) in links {
+            if let Some(a) = by_id.get(&id) {
+                out.entry(k).or_default().push(a.clone());
+            }
+        }
+        for v in out.values_mut() {
+            sort_agreements(v);
+            v.dedup_by_key(|a| a.id);
+        }
+        Ok(out)
+    }
+}
+
+/// Latest signing first, undated last, then by title.
+pub fn sort_agreements(v: &mut [agreement::Model]) {
+    v.sort_by(|a, b| {
+        b.signed_on
+            .is_some()
+            .cmp(&a.signed_on.is_some())
+            .then(b.signed_on.cmp(&a.signed_on))
+            .then(a.title.cmp(&b.title))
+    });
+}
+
+macro_rules! by_id_loader {
+    ($key:ident, $entity:ident, $col:expr, $field:ident, $kt:ty) => {
+        impl Loader<$key> for DbLoader {
+            type Value = $entity::Model;
+            type Error = ApiError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                let ids: Vec<$kt> = keys.iter().map(|k| k.0.clone()).collect();
+                let rows = $entity::Entity::find()
+                    .filter($col.is_in(ids))
+                    .all(&self.db)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| ($key(r.$field.clone()), r))
+                    .collect())
+            }
+        }
+    };
+}
+
+by_id_loader!(RegionByCode, region, region::Column::Code, code, String);
+by_id_loader!(PracticeById, practice, practice::Column::Id, id, Uuid);
+by_id_loader!(AgreementById, agreement, agreement::Column::Id, id, Uuid);
+by_id_loader!(AdoptionById, adoption, adoption::Column::Id, id, Uuid);
+by_id_loader!(VisitById, visit, visit::Column::Id, id, Uuid);
+
+macro_rules! many_loader {
+    ($key:ident, $entity:ident, $col:expr, $field:ident, $kt:ty, |$q:ident| $order:expr) => {
+        impl Loader<$key> for DbLoader {
+            type Value = Vec<$entity::Model>;
+            type Error = ApiError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                let ids: Vec<$kt> = keys.iter().map(|k| k.0.clone()).collect();
+                let $q = $entity::Entity::find().filter($col.is_in(ids));
+                let rows = $order.all(&self.db).await?;
+                Ok(group(rows, |r| $key(r.$field.clone())))
+            }
+        }
+    };
+}
+
+many_loader!(
+    OutcomesOf,
+    outcome,
+    outcome::Column::PracticeId,
+    practice_id,
+    Uuid,
+    |q| q
+        .order_by_asc(outcome::Column::AchievedYear)
+        .order_by_asc(outcome::Column::Metric)
+);
+many_loader!(
+    PracticesOwnedBy,
+    practice,
+    practice::Column::OwnerRegionCode,
+    owner_region_code,
+    String,
+    |q| q.order_by_asc(practice::Column::Title)
+);
+many_loader!(
+    PartiesOf,
+    agreement_party,
+    agreement_party::Column::AgreementId,
+    agreement_id,
+    Uuid,
+    |q| q
+        .order_by_asc(agreement_party::Column::Position)
+        .order_by_asc(agreement_party::Column::Id)
+);
+many_loader!(
+    HistoryOf,
+    agreement_stage_change,
+    agreement_stage_change::Column::AgreementId,
+    agreement_id,
+    Uuid,
+    |q| q
+        .order_by_asc(agreement_stage_change::Column::RecordedAt)
+        .order_by_asc(agreement_stage_change::Column::Id)
+);
+many_loader!(
+    AdoptionsOfPractice,
+    adoption,
+    adoption::Column::PracticeId,
+    practice_id,
+    Uuid,
+    |q| q.order_by_asc(adoption::Column::RegionCode)
+);
+many_loader!(
+    AdoptionsByRegion,
+    adoption,
+    adoption::Column::RegionCode,
+    region_code,
+    String,
+    |q| q.order_by_desc(adoption::Column::UpdatedAt)
+);
+many_loader!(
+    VisitsMadeBy,
+    visit,
+    visit::Column::VisitorRegionCode,
+    visitor_region_code,
+    String,
+    |q| q.order_by_desc(visit::Column::StartsOn)
+);
+many_loader!(
+    VisitsHostedBy,
+    visit,
+    visit::Column::HostRegionCode,
+    host_region_code,
+    String,
+    |q| q.order_by_desc(visit::Column::StartsOn)
+);
+many_loader!(
+    IndicesOf,
+    region_index,
+    region_index::Column::RegionCode,
+    region_code,
+    String,
+    |q| q.order_by_desc(region_index::Column::Year)
+);
+
+impl Loader<AdoptionsUnderAgreement> for DbLoader {
+    type Value = Vec<adoption::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[AdoptionsUnderAgreement],
+    ) -> Result<HashMap<AdoptionsUnderAgreement, Self::Value>, Self::Error> {
+        let rows = adoption::Entity::find()
+            .filter(adoption::Column::AgreementId.is_in(uuids(keys, |k| k.0)))
+            .order_by_asc(adoption::Column::RegionCode)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<AdoptionsUnderAgreement, Vec<adoption::Model>> = HashMap::new();
+        for r in rows {
+            if let Some(a) = r.agreement_id {
+                out.entry(AdoptionsUnderAgreement(a)).or_default().push(r);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<SubRegionsOf> for DbLoader {
+    type Value = Vec<region::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[SubRegionsOf],
+    ) -> Result<HashMap<SubRegionsOf, Self::Value>, Self::Error> {
+        let rows = region::Entity::find()
+            .filter(region::Column::ProvinceCode.is_in(keys.iter().map(|k| k.0.clone())))
+            .order_by_asc(region::Column::Code)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<SubRegionsOf, Vec<region::Model>> = HashMap::new();
+        for r in rows {
+            if let Some(p) = r.province_code.clone() {
+                out.entry(SubRegionsOf(p)).or_default().push(r);
+            }
+        }
+        Ok(out)
+    }
+}
+
+macro_rules! children_loader {
+    ($key:ident, $col:expr, $field:ident) => {
+        impl Loader<$key> for DbLoader {
+            type Value = Vec<agreement::Model>;
+            type Error = ApiError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                let rows = agreement::Entity::find()
+                    .filter($col.is_in(uuids(keys, |k| k.0)))
+                    .all(&self.db)
+                    .await?;
+                let mut out: HashMap<$key, Vec<agreement::Model>> = HashMap::new();
+                for r in rows {
+                    if let Some(p) = r.$field {
+                        out.entry($key(p)).or_default().push(r);
+                    }
+                }
+                for v in out.values_mut() {
+                    sort_agreements(v);
+                }
+                Ok(out)
+            }
+        }
+    };
+}
+
+children_loader!(
+    ImplementingAgreementsOf,
+    agreement::Column::ParentId,
+    parent_id
+);
+children_loader!(
+    ContinuationsOf,
+    agreement::Column::ContinuesId,
+    continues_id
+);
+
+impl Loader<SectorsOf> for DbLoader {
+    type Value = Vec<entity::Sector>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[SectorsOf],
+    ) -> Result<HashMap<SectorsOf, Self::Value>, Self::Error> {
+        let rows = practice_sector::Entity::find()
+            .filter(practice_sector::Column::PracticeId.is_in(uuids(keys, |k| k.0)))
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<SectorsOf, Vec<entity::Sector>> = HashMap::new();
+        for r in rows {
+            out.entry(SectorsOf(r.practice_id))
+                .or_default()
+                .push(r.sector);
+        }
+        for v in out.values_mut() {
+            v.sort_by_key(|s| format!("{s:?}"));
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<AgreementsTransferring> for DbLoader {
+    type Value = Vec<agreement::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[AgreementsTransferring],
+    ) -> Result<HashMap<AgreementsTransferring, Self::Value>, Self::Error> {
+        let links = agreement_practice::Entity::find()
+            .filter(agreement_practice::Column::PracticeId.is_in(uuids(keys, |k| k.0)))
+            .all(&self.db)
+            .await?;
+        self.agreements_via(
+            links
+                .into_iter()
+                .map(|l| (AgreementsTransferring(l.practice_id), l.agreement_id))
+                .collect(),
+        )
+        .await
+    }
+}
+
+impl Loader<PracticesTransferredBy> for DbLoader {
+    type Value = Vec<practice::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[PracticesTransferredBy],
+    ) -> Result<HashMap<PracticesTransferredBy, Self::Value>, Self::Error> {
+        let links = agreement_practice::Entity::find()
+            .filter(agreement_practice::Column::AgreementId.is_in(uuids(keys, |k| k.0)))
+            .all(&self.db)
+            .await?;
+        self.practices_via(
+            links
+                .into_iter()
+                .map(|l| (PracticesTransferredBy(l.agreement_id), l.practice_id))
+                .collect(),
+        )
+        .await
+    }
+}
+
+impl Loader<AgreementsOfRegion> for DbLoader {
+    type Value = Vec<agreement::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[AgreementsOfRegion],
+    ) -> Result<HashMap<AgreementsOfRegion, Self::Value>, Self::Error> {
+        let parties = agreement_party::Entity::find()
+            .filter(agreement_party::Column::RegionCode.is_in(keys.iter().map(|k| k.0.clone())))
+            .all(&self.db)
+            .await?;
+        self.agreements_via(
+            parties
+                .into_iter()
+                .filter_map(|p| {
+                    p.region_code
+                        .map(|c| (AgreementsOfRegion(c), p.agreement_id))
+                })
+                .collect(),
+        )
+        .await
+    }
+}
+
+impl Loader<VisitsStudying> for DbLoader {
+    type Value = Vec<visit::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[VisitsStudying],
+    ) -> Result<HashMap<VisitsStudying, Self::Value>, Self::Error> {
+        let links = visit_practice::Entity::find()
+            .filter(visit_practice::Column::PracticeId.is_in(uuids(keys, |k| k.0)))
+            .all(&self.db)
+            .await?;
+        let visits: HashMap<Uuid, visit::Model> = visit::Entity::find()
+            .filter(visit::Column::Id.is_in(links.iter().map(|l| l.visit_id)))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|v| (v.id, v))
+            .collect();
+        let mut out: HashMap<VisitsStudying, Vec<visit::Model>> = HashMap::new();
+        for l in links {
+            if let Some(v) = visits.get(&l.visit_id) {
+                out.entry(VisitsStudying(l.practice_id))
+                    .or_default()
+                    .push(v.clone());
+            }
+        }
+        for v in out.values_mut() {
+            v.sort_by(|a, b| b.starts_on.cmp(&a.starts_on));
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<PracticesStudiedOn> for DbLoader {
+    type Value = Vec<practice::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[PracticesStudiedOn],
+    ) -> Result<HashMap<PracticesStudiedOn, Self::Value>, Self::Error> {
+        let links = visit_practice::Entity::find()
+            .filter(visit_practice::Column::VisitId.is_in(uuids(keys, |k| k.0)))
+            .all(&self.db)
+            .await?;
+        self.practices_via(
+            links
+                .into_iter()
+                .map(|l| (PracticesStudiedOn(l.visit_id), l.practice_id))
+                .collect(),
+        )
+        .await
+    }
+}
+
+impl Loader<StatsOf> for DbLoader {
+    type Value = RegionStats;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[StatsOf]) -> Result<HashMap<StatsOf, Self::Value>, Self::Error> {
+        let codes: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
+        Ok(stats::for_regions(&self.db, &codes)
+            .await?
+            .into_iter()
+            .map(|(k, v)| (StatsOf(k), v))
+            .collect())
+    }
+}

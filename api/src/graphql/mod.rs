@@ -1,0 +1,60 @@
+//! The GraphQL API: query roots by domain (`query/`), object types
+//! (`types/`), DataLoaders, pagination and scalars. `build_schema` is the one
+//! way to make a schema, used by the server, the SDL export and the tests.
+
+pub mod connection;
+pub mod enums;
+pub mod loaders;
+pub mod pagination;
+pub mod query;
+pub mod scalars;
+pub mod types;
+
+use async_graphql::{Context, EmptyMutation, EmptySubscription, SDLExportOptions, Schema};
+use sea_orm::DatabaseConnection;
+
+use crate::config::Limits;
+use crate::error::{ApiError, Result};
+use types::MissingContext;
+
+/// The Berguru schema.
+pub type AppSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+
+/// What the schema needs to run.
+#[derive(Clone, Debug)]
+pub struct SchemaDeps {
+    pub db: DatabaseConnection,
+    pub limits: Limits,
+}
+
+/// Builds the schema with its shared data (pool, limits) and federation.
+pub fn build_schema(deps: SchemaDeps) -> AppSchema {
+    Schema::build(query::Query::default(), EmptyMutation, EmptySubscription)
+        .enable_federation()
+        .limit_depth(deps.limits.max_depth)
+        .data(deps.limits)
+        .data(deps.db)
+        .finish()
+}
+
+/// The schema as SDL, without federation directives.
+pub fn public_sdl(schema: &AppSchema) -> String {
+    schema.sdl_with_options(SDLExportOptions::new().sorted_fields())
+}
+
+/// The schema as a federation v2 subgraph SDL.
+pub fn federation_sdl(schema: &AppSchema) -> String {
+    schema.sdl_with_options(SDLExportOptions::new().federation().sorted_fields())
+}
+
+/// The database pool from the schema data.
+pub(crate) fn db<'a>(ctx: &'a Context<'_>) -> Result<&'a DatabaseConnection> {
+    ctx.data::<DatabaseConnection>()
+        .map_err(|_| ApiError::internal(&MissingContext("database")))
+}
+
+/// The API limits from the schema data.
+pub(crate) fn limits<'a>(ctx: &'a Context<'_>) -> Result<&'a Limits> {
+    ctx.data::<Limits>()
+        .map_err(|_| ApiError::internal(&MissingContext("limits")))
+}

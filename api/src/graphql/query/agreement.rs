@@ -1,0 +1,119 @@
+//! Agreement reads.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+
+use crate::domain::agreements::{self, AgreementOrder};
+use crate::domain::{parse_id, regions};
+use crate::error::Result;
+use crate::graphql::connection::AgreementConnection;
+use crate::graphql::enums::{AgreementCategory, AgreementKind, AgreementStage};
+use crate::graphql::loaders::AgreementById;
+use crate::graphql::pagination::PageRequest;
+use crate::graphql::scalars::Date;
+use crate::graphql::types::{Agreement, load_one};
+use crate::graphql::{db, limits};
+
+/// Which agreements to list.
+#[derive(InputObject, Default)]
+pub struct AgreementFilter {
+    /// Only agreements this region is a party to (code, e.g. "32").
+    pub party_region_code: Option<ID>,
+    /// Only agreements of this legal form.
+    pub kind: Option<AgreementKind>,
+    /// Only agreements of this category.
+    pub category: Option<AgreementCategory>,
+    /// Only agreements at this stage.
+    pub stage: Option<AgreementStage>,
+    /// Only agreements signed on or after this date.
+    pub signed_from: Option<Date>,
+    /// Only agreements signed on or before this date.
+    pub signed_to: Option<Date>,
+    /// Only agreements that transfer this practice (id).
+    pub practice_id: Option<ID>,
+}
+
+/// Orderings of the agreement list.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AgreementOrderBy {
+    /// Latest signing first; agreements without a signing date last.
+    #[default]
+    SignedOn,
+    /// Title A-Z.
+    Title,
+}
+
+/// Reads of agreements.
+#[derive(Default)]
+pub struct AgreementQuery;
+
+#[Object]
+impl AgreementQuery {
+    /// One agreement by id; null if none has that id.
+    async fn agreement(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Agreement id (UUID).")] id: ID,
+    ) -> Result<Option<Agreement>> {
+        let id = parse_id("id", &id)?;
+        Ok(load_one(ctx, AgreementById(id)).await?.map(Agreement))
+    }
+
+    /// Agreements, filtered and ordered, a page at a time.
+    async fn agreements(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which agreements to list.")] filter: Option<AgreementFilter>,
+        #[graphql(desc = "Ordering; latest signing first by default.", default)]
+        order_by: AgreementOrderBy,
+        #[graphql(desc = "Page size (at most the configured maximum, 100 by default).")]
+        first: Option<i32>,
+        #[graphql(desc = "Cursor after which the page starts (`pageInfo.endCursor`).")]
+        after: Option<String>,
+    ) -> Result<AgreementConnection> {
+        let order = match order_by {
+            AgreementOrderBy::SignedOn => AgreementOrder::SignedOn,
+            AgreementOrderBy::Title => AgreementOrder::Title,
+        };
+        let page = PageRequest::new(first, after, order.name(), limits(ctx)?)?;
+        let filter = filter.unwrap_or_default();
+        if let Some(code) = &filter.party_region_code {
+            regions::check_code("filter.partyRegionCode", code)?;
+        }
+        let f = agreements::AgreementFilter {
+            party_region_code: filter.party_region_code.map(|c| c.0),
+            kind: filter.kind.map(Into::into),
+            category: filter.category.map(Into::into),
+            stage: filter.stage.map(Into::into),
+            signed_from: filter.signed_from.map(|d| d.0),
+            signed_to: filter.signed_to.map(|d| d.0),
+            practice_id: filter
+                .practice_id
+                .map(|id| parse_id("filter.practiceId", &id))
+                .transpose()?,
+        };
+        let db = db(ctx)?;
+        agreements::check_filter(db, &f).await?;
+        let rows = agreements::list(db, &f, order, page.after.as_ref(), page.first).await?;
+        let edges = rows
+            .items
+            .into_iter()
+            .map(|a| (order.cursor(&a), a))
+            .collect();
+        Ok(AgreementConnection::new(
+            edges,
+            rows.has_next,
+            agreements::filtered(&f),
+        ))
+    }
+
+    /// Federation: resolves an `Agreement` reference by id.
+    #[graphql(entity)]
+    async fn find_agreement_by_id(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(key)] id: ID,
+    ) -> Result<Option<Agreement>> {
+        let id = parse_id("id", &id)?;
+        Ok(load_one(ctx, AgreementById(id)).await?.map(Agreement))
+    }
+}

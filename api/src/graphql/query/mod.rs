@@ -1,0 +1,15 @@
+//! Query roots, one per domain, merged into `Query`.
+
+mod agreement;
+mod practice;
+mod region;
+mod visit;
+
+pub use agreement::{AgreementFilter, AgreementOrderBy, AgreementQuery};
+pub use practice::{PracticeFilter, PracticeOrderBy, PracticeQuery};
+pub use region::{RegionFilter, RegionQuery};
+pub use visit::VisitQuery;
+
+/// The root of all reads.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Query(RegionQuery, PracticeQuery, AgreementQuery, VisitQuery);

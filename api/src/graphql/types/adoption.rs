@@ -1,0 +1,87 @@
+//! `Adoption`: a region taking up a practice.
+
+use async_graphql::{Context, ID, Object};
+use entity::adoption;
+
+use super::practice::DanglingReference;
+use super::{Agreement, Practice, Region, load_one};
+use crate::error::{ApiError, Result};
+use crate::graphql::enums::AdoptionStage;
+use crate::graphql::loaders::*;
+use crate::graphql::scalars::{Date, DateTime};
+
+/// A region adopting a practice, optionally under an agreement: did the
+/// transfer really happen?
+pub struct Adoption(pub adoption::Model);
+
+#[Object]
+impl Adoption {
+    /// Stable id (UUID).
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// The practice being adopted.
+    async fn practice(&self, ctx: &Context<'_>) -> Result<Practice> {
+        load_one(ctx, PracticeById(self.0.practice_id))
+            .await?
+            .map(Practice)
+            .ok_or_else(|| ApiError::internal(&DanglingReference("adoption practice")))
+    }
+
+    /// The adopting (learning) region.
+    async fn region(&self, ctx: &Context<'_>) -> Result<Region> {
+        load_one(ctx, RegionByCode(self.0.region_code.clone()))
+            .await?
+            .map(Region)
+            .ok_or_else(|| ApiError::internal(&DanglingReference("adoption region")))
+    }
+
+    /// The agreement the adoption happens under, if any.
+    async fn agreement(&self, ctx: &Context<'_>) -> Result<Option<Agreement>> {
+        match self.0.agreement_id {
+            Some(id) => Ok(load_one(ctx, AgreementById(id)).await?.map(Agreement)),
+            None => Ok(None),
+        }
+    }
+
+    /// Interested, preparing, piloting, adopted or stopped.
+    async fn stage(&self) -> AdoptionStage {
+        self.0.stage.into()
+    }
+
+    /// When the adoption started.
+    async fn started_on(&self) -> Option<Date> {
+        self.0.started_on.map(Date)
+    }
+
+    /// When the practice went into operation.
+    async fn adopted_on(&self) -> Option<Date> {
+        self.0.adopted_on.map(Date)
+    }
+
+    /// When the adoption stopped.
+    async fn stopped_on(&self) -> Option<Date> {
+        self.0.stopped_on.map(Date)
+    }
+
+    /// Why it stopped.
+    async fn stop_reason(&self) -> Option<&str> {
+        self.0.stop_reason.as_deref()
+    }
+
+    /// Notes.
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+
+    /// When the entry was created.
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
+    }
+
+    /// When the entry last changed.
+    async fn updated_at(&self) -> DateTime {
+        self.0.updated_at.into()
+    }
+}

@@ -1,0 +1,25 @@
+//! Berguru: the GraphQL API for city sharing between Indonesian regions.
+//!
+//! Two functions build the service from its inputs and are shared by `main`
+//! and the tests: [`graphql::build_schema`] and [`http::app`]. `main` only
+//! loads config, connects, migrates, seeds and serves.
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod seed;
+
+pub use graphql::{AppSchema, SchemaDeps, build_schema};
+pub use http::{AppState, app};
+
+/// Builds the application state (schema and pool) from a connection and limits.
+pub fn state(db: sea_orm::DatabaseConnection, limits: config::Limits) -> AppState {
+    let schema = build_schema(SchemaDeps {
+        db: db.clone(),
+        limits,
+    });
+    AppState { schema, db }
+}

@@ -1,0 +1,187 @@
+//! Stored vocabularies. The string values are part of the database schema:
+//! never rename one without a migration.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Kind of region: a province, a regency (kabupaten) or a city (kota).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum RegionKind {
+    Province,
+    Regency,
+    City,
+}
+
+/// Form of a practice (innovation form in the Kemendagri sense).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum PracticeForm {
+    Governance,
+    PublicService,
+    Other,
+}
+
+/// How far a practice has come.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum Maturity {
+    Initiative,
+    Trial,
+    Applied,
+}
+
+/// Whether a practice is still running.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum PracticeStatus {
+    Active,
+    Stopped,
+}
+
+/// Government affair a practice belongs to.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum Sector {
+    EGovernment,
+    SmartCity,
+    DataAndStatistics,
+    Encryption,
+    CivilService,
+    BureaucraticReform,
+    PublicService,
+    RegionalRevenue,
+    VillageEconomy,
+    TradeAndIndustry,
+    Smes,
+    PublicCommunication,
+    RegionalCooperation,
+    Tourism,
+    Health,
+    Education,
+    Agriculture,
+    Environment,
+    Infrastructure,
+    Other,
+}
+
+/// Legal form of an agreement.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum AgreementKind {
+    /// Kesepakatan Bersama / MoU: framework, signed by heads of region.
+    KesepakatanBersama,
+    /// Nota Kesepakatan: framework in the form of a memorandum.
+    NotaKesepakatan,
+    /// Perjanjian Kerja Sama: implementing agreement under a framework.
+    PerjanjianKerjaSama,
+}
+
+/// Who the cooperation is with (Permendagri 22/2020).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum AgreementCategory {
+    BetweenRegions,
+    ThirdParty,
+    CentralGovernment,
+    ForeignParty,
+}
+
+/// Stage of an agreement along the legal path.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum AgreementStage {
+    Proposed,
+    UnderReview,
+    Offered,
+    FrameworkDrafted,
+    FrameworkSigned,
+    ImplementingDrafted,
+    ImplementingSigned,
+    InImplementation,
+    Evaluated,
+    Ended,
+    Renewed,
+    Terminated,
+    Rejected,
+}
+
+/// How an agreement continues an earlier one.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum ContinuationKind {
+    Renews,
+    Widens,
+    RenewsAndWidens,
+}
+
+/// Stage of a region adopting a practice.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum AdoptionStage {
+    Interested,
+    Preparing,
+    Piloting,
+    Adopted,
+    Stopped,
+}

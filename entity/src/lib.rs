@@ -1,0 +1,41 @@
+//! Plain sea-orm entities of the Berguru data model.
+//!
+//! This crate knows tables and columns, nothing of GraphQL, HTTP or search.
+//! Behaviour lives beside the entities in `api`; enums here are the stored
+//! vocabulary (snake_case strings, identical on SQLite and PostgreSQL).
+
+pub mod adoption;
+pub mod agreement;
+pub mod agreement_party;
+pub mod agreement_practice;
+pub mod agreement_stage_change;
+pub mod enums;
+pub mod outcome;
+pub mod practice;
+pub mod practice_sector;
+pub mod region;
+pub mod region_index;
+pub mod visit;
+pub mod visit_practice;
+
+pub use enums::*;
+
+use sea_orm::FromJsonQueryResult;
+use serde::{Deserialize, Serialize};
+
+/// An ordered list of short texts stored as a JSON array (scope items,
+/// agencies, links, learning objectives).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
+pub struct TextList(pub Vec<String>);
+
+impl From<Vec<String>> for TextList {
+    fn from(v: Vec<String>) -> Self {
+        Self(v)
+    }
+}
+
+impl<const N: usize> From<[&str; N]> for TextList {
+    fn from(v: [&str; N]) -> Self {
+        Self(v.iter().map(|s| (*s).to_owned()).collect())
+    }
+}
