@@ -22,10 +22,89 @@ pub struct AppState {
 
 impl AppState {
     /// Runs one GraphQL request with its own DataLoader (whose cache lives
-    /// only as long as the request).
+    /// only as long as the request); see [`execute_batched`].
     pub async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
-        let loader = AppLoader::new(DbLoader::new(self.db.clone()), tokio::spawn);
-        self.schema.execute(request.data(loader)).await
+        execute_batched(&self.schema, &self.db, request).await
+    }
+}
+
+/// Executes `request` with a fresh DataLoader whose batch tasks run inside
+/// this request's own task instead of being spawned.
+///
+/// async-graphql's DataLoader takes a batch a fixed delay after its first
+/// key. Spawned on a multi-threaded runtime, that timer races the resolvers
+/// still registering keys, so a slow machine splits one batch into several
+/// and the statement count starts to depend on the number of rows. Polled
+/// from the request's task, a batch task runs only once every resolver of
+/// the request is waiting, so each batch holds every key that could be
+/// known at that point: deterministic, and no timer latency to pay.
+pub async fn execute_batched(
+    schema: &AppSchema,
+    db: &DatabaseConnection,
+    request: async_graphql::Request,
+) -> async_graphql::Response {
+    use std::future::Future;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::task::{Context, Poll, Waker};
+
+    use futures_util::StreamExt;
+    use futures_util::stream::FuturesUnordered;
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let loader = AppLoader::new(DbLoader::new(db.clone()), move |task| {
+        // The receiver lives until the request is answered; a send after
+        // that has no one left to wait for its result.
+        let _ = tx.send(task);
+    })
+    .delay(std::time::Duration::ZERO);
+    let mut exec = std::pin::pin!(schema.execute(request.data(loader)));
+    let mut tasks = FuturesUnordered::new();
+    std::future::poll_fn(move |cx| {
+        loop {
+            // Poll the request with a waker that notices a cooperative yield
+            // (futures-util's `join_all` wakes itself after 32 children): the
+            // request still has keys to register, so keep polling it.
+            let flag = Arc::new(YieldFlag {
+                woken: AtomicBool::new(false),
+                inner: cx.waker().clone(),
+            });
+            let waker = Waker::from(flag.clone());
+            if let Poll::Ready(response) = exec.as_mut().poll(&mut Context::from_waker(&waker)) {
+                return Poll::Ready(response);
+            }
+            if flag.woken.swap(false, Ordering::SeqCst) {
+                continue;
+            }
+            let mut progressed = false;
+            while let Poll::Ready(Some(task)) = rx.poll_recv(cx) {
+                tasks.push(task);
+            }
+            while let Poll::Ready(Some(())) = tasks.poll_next_unpin(cx) {
+                progressed = true;
+            }
+            if !progressed {
+                return Poll::Pending;
+            }
+        }
+    })
+    .await
+}
+
+/// Wakes the request's task and remembers that it was woken.
+struct YieldFlag {
+    woken: std::sync::atomic::AtomicBool,
+    inner: std::task::Waker,
+}
+
+impl std::task::Wake for YieldFlag {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.woken.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.inner.wake_by_ref();
     }
 }
 

@@ -150,10 +150,11 @@ async fn open(config: &Config) -> Result<sea_orm::DatabaseConnection, Box<dyn st
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let db = open(&config).await?;
     api::db::migrate(&db).await?;
-    if config.seed_demo && config.is_embedded_database() {
-        if api::seed::load_demo(&db).await? == SeedOutcome::Loaded {
-            tracing::info!("demo data loaded into the new embedded database");
-        }
+    if config.seed_demo
+        && config.is_embedded_database()
+        && api::seed::load_demo(&db).await? == SeedOutcome::Loaded
+    {
+        tracing::info!("demo data loaded into the new embedded database");
     }
     let state = api::state(db, config.limits);
     let listener = tokio::net::TcpListener::bind(config.listen)

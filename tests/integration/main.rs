@@ -1,1 +1,18 @@
+//! The one integration-test binary. Each scenario runs on SQLite and, with
+//! `DATABASE_URL` set, on PostgreSQL (see `tests::scenario!`).
+// Test code: a panic is a failed assertion.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod agreements;
+mod errors;
+mod federation;
+mod fixtures;
+mod http;
+mod practices;
+mod regions;
+mod schema;
+mod seed;
+mod statements;
+
+pub use serde_json::{Value, json};
+pub use tests::{Backend, TestApp, expect_error, scenario};

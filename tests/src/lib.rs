@@ -1,1 +1,273 @@
+//! Test harness: `TestApp` starts the real application (same `build_schema`
+//! and `app` as `main`) on a database of its own, created for the test and
+//! dropped after it.
+//!
+//! Every scenario runs on SQLite (in memory) and, when `DATABASE_URL` names a
+//! PostgreSQL server, again on a fresh PostgreSQL database; see [`scenario!`].
+// A harness may panic: a failed set-up is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use api::config::Limits;
+use api::{AppState, app};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running application on its own database.
+pub struct TestApp {
+    pub backend: Backend,
+    pub db: DatabaseConnection,
+    pub state: AppState,
+    statements: Arc<AtomicUsize>,
+    log: Arc<std::sync::Mutex<Vec<String>>>,
+    pg_drop: Option<PgDatabase>,
+}
+
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop runs outside async; a short-lived runtime on its own thread
+        // removes the database even when the test panicked.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                let admin = api::db::connect_url(&admin_url, 1).await.ok()?;
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .await
+                    .ok()?;
+                admin.close().await.ok()
+            })
+        })
+        .join();
+    }
+}
+
+fn base_url(url: &str) -> &str {
+    let no_query = url.split('?').next().unwrap_or(url);
+    match no_query.rfind('/') {
+        Some(i) if i > "postgres://".len() => &no_query[..i],
+        _ => no_query,
+    }
+}
+
+impl TestApp {
+    /// Starts the app on `backend` with migrations applied (regions loaded).
+    /// `None` for PostgreSQL when `DATABASE_URL` is not set.
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with_limits(backend, Limits::default()).await
+    }
+
+    /// Like [`TestApp::spawn`], with the demo data loaded.
+    pub async fn with_demo(backend: Backend) -> Option<Self> {
+        let app = Self::spawn(backend).await?;
+        api::seed::load_demo(&app.db)
+            .await
+            .expect("demo data loads");
+        Some(app)
+    }
+
+    /// Starts the app with custom limits.
+    pub async fn spawn_with_limits(backend: Backend, limits: Limits) -> Option<Self> {
+        let (url, pg_drop) = match backend {
+            Backend::Sqlite => (
+                format!(
+                    "sqlite:file:berguru-{}?mode=memory&cache=shared",
+                    uuid::Uuid::new_v4().simple()
+                ),
+                None,
+            ),
+            Backend::Postgres => {
+                let admin_url = std::env::var("DATABASE_URL")
+                    .ok()
+                    .filter(|u| u.starts_with("postgres"))?;
+                let name = format!("berguru_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = api::db::connect_url(&admin_url, 1)
+                    .await
+                    .expect("connect to DATABASE_URL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create test database");
+                admin.close().await.expect("close admin connection");
+                let url = format!("{}/{name}", base_url(&admin_url));
+                (url, Some(PgDatabase { admin_url, name }))
+            }
+        };
+        let mut db = api::db::connect_url(&url, 5)
+            .await
+            .expect("connect to test database");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        {
+            let statements = statements.clone();
+            let log = log.clone();
+            db.set_metric_callback(move |info| {
+                statements.fetch_add(1, Ordering::SeqCst);
+                if let Ok(mut l) = log.lock() {
+                    l.push(info.statement.sql.clone());
+                }
+            });
+        }
+        api::db::migrate(&db).await.expect("migrations apply");
+        let state = api::state(db.clone(), limits);
+        Some(Self {
+            backend,
+            db,
+            state,
+            statements,
+            log,
+            pg_drop,
+        })
+    }
+
+    /// Runs a query through the schema (tier 1) and returns the JSON
+    /// response (`data` and `errors`).
+    pub async fn query(&self, query: &str) -> Value {
+        self.query_with(query, json!({})).await
+    }
+
+    /// Runs a query with variables through the schema.
+    pub async fn query_with(&self, query: &str, variables: Value) -> Value {
+        let req = async_graphql::Request::new(query)
+            .variables(async_graphql::Variables::from_json(variables));
+        let resp = self.state.execute(req).await;
+        serde_json::to_value(&resp).expect("response serialises")
+    }
+
+    /// Runs a query and fails the test on any GraphQL error; returns `data`.
+    pub async fn data(&self, query: &str) -> Value {
+        self.data_with(query, json!({})).await
+    }
+
+    /// Runs a query with variables and fails on any error; returns `data`.
+    pub async fn data_with(&self, query: &str, variables: Value) -> Value {
+        let v = self.query_with(query, variables).await;
+        assert!(
+            v.get("errors").is_none(),
+            "unexpected errors on {:?}: {v:#}",
+            self.backend
+        );
+        v["data"].clone()
+    }
+
+    /// Sends an HTTP request through the router in process (tier 2).
+    pub async fn http(&self, req: Request<Body>) -> (StatusCode, String, Option<String>) {
+        let resp = app(self.state.clone())
+            .oneshot(req)
+            .await
+            .expect("router answers");
+        let status = resp.status();
+        let ctype = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = resp.into_body().collect().await.expect("body").to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned(), ctype)
+    }
+
+    /// Posts a GraphQL query over HTTP in process.
+    pub async fn post_graphql(&self, query: &str) -> (StatusCode, Value) {
+        let req = Request::post("/graphql")
+            .header("content-type", "application/json")
+            .body(Body::from(json!({ "query": query }).to_string()))
+            .expect("request");
+        let (status, body, _) = self.http(req).await;
+        (
+            status,
+            serde_json::from_str(&body).unwrap_or(Value::String(body)),
+        )
+    }
+
+    /// Forgets the statements counted so far.
+    pub fn reset_statements(&self) {
+        self.statements.store(0, Ordering::SeqCst);
+        if let Ok(mut l) = self.log.lock() {
+            l.clear();
+        }
+    }
+
+    /// SQL statements executed since the last reset.
+    pub fn statements(&self) -> usize {
+        self.statements.load(Ordering::SeqCst)
+    }
+
+    /// The SQL text of the statements since the last reset.
+    pub fn statement_log(&self) -> Vec<String> {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// Closes the pool before the database is dropped.
+    pub async fn close(self) {
+        let _ = self.db.clone().close().await;
+        drop(self.pg_drop);
+    }
+}
+
+/// Asserts a response failed with one error carrying `code`; returns it.
+pub fn expect_error(resp: &Value, code: &str) -> Value {
+    let errors = resp["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("expected an error {code}, got {resp:#}"));
+    let e = errors
+        .iter()
+        .find(|e| e["extensions"]["code"] == code)
+        .unwrap_or_else(|| panic!("expected error code {code}, got {resp:#}"));
+    e.clone()
+}
+
+/// Declares a test scenario that runs on SQLite and, when `DATABASE_URL` is
+/// set, on PostgreSQL: `scenario!(name, |app| async move { ... });` makes
+/// tests `name::sqlite` and `name::postgres`. `with_demo` loads the demo.
+#[macro_export]
+macro_rules! scenario {
+    ($name:ident, $spawn:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::TestApp) {
+                $body.await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::TestApp::$spawn($crate::Backend::Sqlite)
+                    .await
+                    .expect("sqlite test app");
+                run(app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match $crate::TestApp::$spawn($crate::Backend::Postgres).await {
+                    Some(app) => run(app).await,
+                    None => eprintln!("skipped: DATABASE_URL is not set, PostgreSQL pass not run"),
+                }
+            }
+        }
+    };
+}

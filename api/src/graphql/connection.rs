@@ -17,6 +17,7 @@ macro_rules! connection {
             node: $entity::Model,
         }
 
+        $(#[$em])*
         #[Object]
         impl $edge {
             /// Opaque cursor of this edge; pass it as `after` to continue behind it.
@@ -45,6 +46,7 @@ macro_rules! connection {
             }
         }
 
+        $(#[$cm])*
         #[Object]
         impl $conn {
             /// The items of this page with their cursors.

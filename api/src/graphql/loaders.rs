@@ -500,7 +500,7 @@ impl Loader<VisitsStudying> for DbLoader {
             }
         }
         for v in out.values_mut() {
-            v.sort_by(|a, b| b.starts_on.cmp(&a.starts_on));
+            v.sort_by_key(|v| std::cmp::Reverse(v.starts_on));
         }
         Ok(out)
     }

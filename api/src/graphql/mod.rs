@@ -4,6 +4,7 @@
 
 pub mod connection;
 pub mod enums;
+pub mod error_codes;
 pub mod loaders;
 pub mod pagination;
 pub mod query;
@@ -31,6 +32,7 @@ pub struct SchemaDeps {
 pub fn build_schema(deps: SchemaDeps) -> AppSchema {
     Schema::build(query::Query::default(), EmptyMutation, EmptySubscription)
         .enable_federation()
+        .extension(error_codes::ErrorCodes)
         .limit_depth(deps.limits.max_depth)
         .data(deps.limits)
         .data(deps.db)

@@ -46,6 +46,7 @@ pub enum AgreementOrderBy {
 #[derive(Default)]
 pub struct AgreementQuery;
 
+/// Reads of agreements.
 #[Object]
 impl AgreementQuery {
     /// One agreement by id; null if none has that id.

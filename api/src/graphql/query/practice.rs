@@ -43,6 +43,7 @@ pub enum PracticeOrderBy {
 #[derive(Default)]
 pub struct PracticeQuery;
 
+/// Reads of practices.
 #[Object]
 impl PracticeQuery {
     /// One practice by id or by slug (give exactly one); null if none matches.

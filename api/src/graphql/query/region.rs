@@ -29,6 +29,7 @@ pub struct RegionFilter {
 #[derive(Default)]
 pub struct RegionQuery;
 
+/// Reads of regions.
 #[Object]
 impl RegionQuery {
     /// One region by its Kemendagri code ("32", "32.11"); null if no region

@@ -11,6 +11,7 @@ use crate::graphql::types::{Visit, load_one};
 #[derive(Default)]
 pub struct VisitQuery;
 
+/// Reads of benchmarking visits.
 #[Object]
 impl VisitQuery {
     /// One visit by id; null if none has that id.

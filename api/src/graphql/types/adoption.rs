@@ -14,6 +14,8 @@ use crate::graphql::scalars::{Date, DateTime};
 /// transfer really happen?
 pub struct Adoption(pub adoption::Model);
 
+/// A region adopting a practice, optionally under an agreement: did the
+/// transfer really happen?
 #[Object]
 impl Adoption {
     /// Stable id (UUID).

@@ -14,6 +14,8 @@ use crate::graphql::scalars::{Date, DateTime};
 /// Kesepakatan) or an implementing agreement (Perjanjian Kerja Sama) under one.
 pub struct Agreement(pub agreement::Model);
 
+/// A cooperation agreement: a framework (Kesepakatan Bersama, Nota
+/// Kesepakatan) or an implementing agreement (Perjanjian Kerja Sama) under one.
 #[Object]
 impl Agreement {
     /// Stable id (UUID).
@@ -183,6 +185,7 @@ const ORDINALS: [&str; 10] = [
     "Kesepuluh",
 ];
 
+/// A party to an agreement: a region or a named third party, with its signatory.
 #[Object]
 impl AgreementParty {
     /// 1 for pihak kesatu, 2 for pihak kedua, ...; null when the source does not say.
@@ -232,6 +235,7 @@ impl AgreementParty {
 /// One step in an agreement's history.
 pub struct AgreementStageChange(pub agreement_stage_change::Model);
 
+/// One step in an agreement's history.
 #[Object]
 impl AgreementStageChange {
     /// Stage reached.

@@ -12,6 +12,7 @@ use crate::graphql::scalars::{Date, DateTime};
 /// A best practice or innovation a region (its guru) runs and can teach.
 pub struct Practice(pub practice::Model);
 
+/// A best practice or innovation a region (its guru) runs and can teach.
 #[Object]
 impl Practice {
     /// Stable id (UUID).
@@ -161,6 +162,7 @@ impl Practice {
 /// A measured outcome of a practice, e.g. poverty rate 7.25% -> 6.82%.
 pub struct Outcome(pub outcome::Model);
 
+/// A measured outcome of a practice, e.g. poverty rate 7.25% -> 6.82%.
 #[Object]
 impl Outcome {
     /// Stable id (UUID).

@@ -13,6 +13,8 @@ use crate::graphql::loaders::*;
 /// official Kemendagri code.
 pub struct Region(pub region::Model);
 
+/// An Indonesian province, regency (kabupaten) or city (kota), keyed by its
+/// official Kemendagri code.
 #[Object]
 impl Region {
     /// Kemendagri code: `32` for a province (Jawa Barat), `32.11` for a
@@ -176,6 +178,7 @@ impl Region {
 /// Index values of a region for one year.
 pub struct RegionIndex(pub entity::region_index::Model);
 
+/// Index values of a region for one year.
 #[Object]
 impl RegionIndex {
     /// Year the values refer to.
@@ -207,6 +210,7 @@ impl RegionIndex {
 /// Counts about a region's cooperation.
 pub struct RegionStats(pub stats::RegionStats);
 
+/// Counts about a region's cooperation.
 #[Object]
 impl RegionStats {
     /// Practices the region owns.

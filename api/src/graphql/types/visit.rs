@@ -21,6 +21,7 @@ impl Visit {
     }
 }
 
+/// A benchmarking visit (studi banding, studi komparatif, kunjungan kerja).
 #[Object]
 impl Visit {
     /// Stable id (UUID).

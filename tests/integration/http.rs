@@ -1,0 +1,89 @@
+//! The HTTP surface, in process (tower `oneshot`) and on a real port.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+
+use crate::*;
+
+scenario!(
+    graphql_over_http_post_and_get_answer_json,
+    with_demo,
+    |app| async move {
+        let (status, body) = app
+            .post_graphql(r#"{ region(code: "32.73") { name } }"#)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["data"]["region"]["name"], "Kota Bandung");
+
+        let req = Request::get(
+            "/graphql?query=%7B%20region(code%3A%20%2232%22)%20%7B%20name%20%7D%20%7D",
+        )
+        .body(Body::empty())
+        .unwrap();
+        let (status, body, _) = app.http(req).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("Jawa Barat"));
+        app.close().await;
+    }
+);
+
+scenario!(
+    health_readiness_and_graphiql_are_served,
+    spawn,
+    |app| async move {
+        let (status, body, _) = app
+            .http(Request::get("/healthz").body(Body::empty()).unwrap())
+            .await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+        let (status, body, _) = app
+            .http(Request::get("/readyz").body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("ready"));
+        let (status, body, ctype) = app
+            .http(Request::get("/").body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(ctype.unwrap_or_default().starts_with("text/html"));
+        assert!(body.contains("graphiql") || body.contains("GraphiQL"));
+        app.close().await;
+    }
+);
+
+scenario!(
+    readiness_reports_an_unreachable_database,
+    spawn,
+    |app| async move {
+        app.db.clone().close().await.expect("close pool");
+        let (status, body, _) = app
+            .http(Request::get("/readyz").body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    }
+);
+
+scenario!(
+    the_server_answers_on_a_real_port,
+    with_demo,
+    |app| async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = api::app(app.state.clone());
+        let server = tokio::spawn(async move { axum::serve(listener, router).await });
+
+        let body = r#"{"query":"{ practice(slug: \"sumedang-e-office\") { owner { name } } }"}"#;
+        let request = format!(
+            "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await.unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        assert!(response.contains("Kabupaten Sumedang"), "{response}");
+        server.abort();
+        app.close().await;
+    }
+);
