@@ -6,27 +6,44 @@ use std::path::PathBuf;
 
 use api::config::Limits;
 
-fn sdl() -> String {
-    let schema = api::build_schema(api::SchemaDeps {
+fn schema() -> api::AppSchema {
+    api::build_schema(api::SchemaDeps {
         db: sea_orm::DatabaseConnection::default(),
         limits: Limits::default(),
-    });
-    api::graphql::public_sdl(&schema)
+    })
 }
 
-#[test]
-fn committed_schema_matches_the_code() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api/schema.graphql");
-    let current = sdl();
+fn sdl() -> String {
+    api::graphql::public_sdl(&schema())
+}
+
+/// Compares (or, with `UPDATE_SCHEMA` set, rewrites) a committed SDL file.
+fn check_committed(file: &str, current: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../api")
+        .join(file);
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(&path, &current).unwrap();
+        std::fs::write(&path, current).unwrap();
         return;
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == current,
-        "api/schema.graphql is out of date: run `UPDATE_SCHEMA=1 cargo test -p tests schema` \
-         (or `cargo run -- export-schema > api/schema.graphql`) and review the diff"
+        "api/{file} is out of date: run `UPDATE_SCHEMA=1 cargo test -p tests schema` \
+         and review the diff"
+    );
+}
+
+#[test]
+fn committed_schema_matches_the_code() {
+    check_committed("schema.graphql", &sdl());
+}
+
+#[test]
+fn committed_federation_schema_matches_the_code() {
+    check_committed(
+        "schema.federation.graphql",
+        &api::graphql::federation_sdl(&schema()),
     );
 }
 
