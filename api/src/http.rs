@@ -63,8 +63,11 @@ pub async fn execute_batched(
     std::future::poll_fn(move |cx| {
         loop {
             // Poll the request with a waker that notices a cooperative yield
-            // (futures-util's `join_all` wakes itself after 32 children): the
-            // request still has keys to register, so keep polling it.
+            // (futures-util's `join_all` wakes itself after 32 children, tokio
+            // resources when the task's budget is spent): the request still has
+            // keys to register, so no batch may run yet. Return to the
+            // scheduler (the task is already woken), which also restores
+            // tokio's budget; re-polling here could spin forever.
             let flag = Arc::new(YieldFlag {
                 woken: AtomicBool::new(false),
                 inner: cx.waker().clone(),
@@ -73,8 +76,8 @@ pub async fn execute_batched(
             if let Poll::Ready(response) = exec.as_mut().poll(&mut Context::from_waker(&waker)) {
                 return Poll::Ready(response);
             }
-            if flag.woken.swap(false, Ordering::SeqCst) {
-                continue;
+            if flag.woken.load(Ordering::SeqCst) {
+                return Poll::Pending;
             }
             let mut progressed = false;
             while let Poll::Ready(Some(task)) = rx.poll_recv(cx) {

@@ -173,3 +173,32 @@ scenario!(
         app.close().await;
     }
 );
+
+scenario!(
+    a_region_listed_twice_as_party_sees_the_agreement_once,
+    with_demo,
+    |app| async move {
+        use entity::agreement_party;
+        use sea_orm::{ActiveModelTrait, IntoActiveModel};
+        // Add Jawa Barat a second time to the Jambi memorandum (e.g. two signing agencies).
+        agreement_party::Model {
+            id: uuid::Uuid::new_v4(),
+            agreement_id: api::seed::ids::jambi_jabar_2020(),
+            position: None,
+            region_code: Some("32".into()),
+            third_party_name: None,
+            signatory_name: None,
+            signatory_title: None,
+        }
+        .into_active_model()
+        .insert(&app.db)
+        .await
+        .unwrap();
+        let d = app
+            .data(r#"{ region(code: "32") { agreements { id } stats { agreementsTotal } } }"#)
+            .await;
+        assert_eq!(d["region"]["agreements"].as_array().map(Vec::len), Some(6));
+        assert_eq!(d["region"]["stats"]["agreementsTotal"], 6);
+        app.close().await;
+    }
+);

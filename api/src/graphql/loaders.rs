@@ -136,7 +136,7 @@ impl DbLoader {
     }
 
     /// Loads agreements by id and re-keys them through a join table.
-    async fn agreements_via<K: Eq + Hash>(
+    async fn agreements_via<K: Eq + Hash + Clone>(
         &self,
         links: Vec<(K, Uuid)>,
     ) -> Result<HashMap<K, Vec<agreement::Model>>, ApiError> {
@@ -149,14 +149,17 @@ impl DbLoader {
             .map(|a| (a.id, a))
             .collect();
         let mut out: HashMap<K, Vec<agreement::Model>> = HashMap::new();
+        let mut seen = std::collections::HashSet::new();
         for (k, id) in links {
-            if let Some(a) = by_id.get(&id) {
+            // A region listed twice as a party still has the agreement once.
+            if let Some(a) = by_id.get(&id)
+                && seen.insert((k.clone(), id))
+            {
                 out.entry(k).or_default().push(a.clone());
             }
         }
         for v in out.values_mut() {
             sort_agreements(v);
-            v.dedup_by_key(|a| a.id);
         }
         Ok(out)
     }
