@@ -130,28 +130,22 @@ scenario!(
     paging_agreements_by_signing_date_puts_undated_last_and_visits_each_once,
     with_demo,
     |app| async move {
-        let mut after: Option<String> = None;
-        let mut dates = Vec::new();
-        let mut ids = Vec::new();
-        loop {
-            let d = app
-                .data_with(
-                    r#"query ($after: String) { agreements(first: 2, after: $after) {
+        let nodes = app
+            .all_pages(
+                r#"query ($after: String) { agreements(first: 2, after: $after) {
                     nodes { id signedOn } pageInfo { hasNextPage endCursor } } }"#,
-                    json!({ "after": after }),
-                )
-                .await;
-            for n in d["agreements"]["nodes"].as_array().unwrap() {
-                ids.push(n["id"].as_str().unwrap().to_owned());
-                dates.push(n["signedOn"].as_str().map(str::to_owned));
-            }
-            if d["agreements"]["pageInfo"]["hasNextPage"] == false {
-                break;
-            }
-            after = d["agreements"]["pageInfo"]["endCursor"]
-                .as_str()
-                .map(str::to_owned);
-        }
+                json!({}),
+                "agreements",
+            )
+            .await;
+        let ids: Vec<String> = nodes
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect();
+        let dates: Vec<Option<String>> = nodes
+            .iter()
+            .map(|n| n["signedOn"].as_str().map(str::to_owned))
+            .collect();
         assert_eq!(ids.len(), 9);
         let mut unique = ids.clone();
         unique.sort();

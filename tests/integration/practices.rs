@@ -91,27 +91,18 @@ scenario!(
     |app| async move {
         crate::fixtures::practices_with_agreements(&app, 23).await;
         for order in ["TITLE", "UPDATED_AT"] {
-            let mut after: Option<String> = None;
-            let mut seen = Vec::new();
-            loop {
-                let d = app
-                    .data_with(
-                        r#"query ($after: String, $order: PracticeOrderBy!) {
+            let seen: Vec<String> = app
+                .all_pages(
+                    r#"query ($after: String, $order: PracticeOrderBy!) {
                         practices(first: 5, after: $after, orderBy: $order) {
                           nodes { slug } pageInfo { hasNextPage endCursor } } }"#,
-                        json!({ "after": after, "order": order }),
-                    )
-                    .await;
-                for n in d["practices"]["nodes"].as_array().unwrap() {
-                    seen.push(n["slug"].as_str().unwrap().to_owned());
-                }
-                if d["practices"]["pageInfo"]["hasNextPage"] == false {
-                    break;
-                }
-                after = d["practices"]["pageInfo"]["endCursor"]
-                    .as_str()
-                    .map(str::to_owned);
-            }
+                    json!({ "order": order }),
+                    "practices",
+                )
+                .await
+                .iter()
+                .map(|n| n["slug"].as_str().unwrap().to_owned())
+                .collect();
             let mut unique = seen.clone();
             unique.sort();
             unique.dedup();

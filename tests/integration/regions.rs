@@ -88,25 +88,17 @@ scenario!(
     paging_through_regions_visits_each_once_in_code_order,
     spawn,
     |app| async move {
-        let mut after: Option<String> = None;
-        let mut seen = Vec::new();
-        loop {
-            let d = app
-                .data_with(
-                    r#"query ($after: String) { regions(first: 100, after: $after) {
-                    edges { cursor node { code } } pageInfo { hasNextPage endCursor } } }"#,
-                    json!({ "after": after }),
-                )
-                .await;
-            let conn = &d["regions"];
-            for e in conn["edges"].as_array().unwrap() {
-                seen.push(e["node"]["code"].as_str().unwrap().to_owned());
-            }
-            if conn["pageInfo"]["hasNextPage"] == false {
-                break;
-            }
-            after = conn["pageInfo"]["endCursor"].as_str().map(str::to_owned);
-        }
+        let seen: Vec<String> = app
+            .all_pages(
+                r#"query ($after: String) { regions(first: 100, after: $after) {
+                    nodes { code } pageInfo { hasNextPage endCursor } } }"#,
+                json!({}),
+                "regions",
+            )
+            .await
+            .iter()
+            .map(|n| n["code"].as_str().unwrap().to_owned())
+            .collect();
         assert_eq!(seen.len(), 552);
         let mut sorted = seen.clone();
         sorted.sort();

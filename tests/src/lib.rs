@@ -173,6 +173,24 @@ impl TestApp {
         v["data"].clone()
     }
 
+    /// Follows a connection page by page and returns every node. `query`
+    /// takes `$after: String` and returns the connection at `data[field]`
+    /// with `nodes` and `pageInfo { hasNextPage endCursor }`.
+    pub async fn all_pages(&self, query: &str, variables: Value, field: &str) -> Vec<Value> {
+        let mut vars = variables;
+        let mut nodes = Vec::new();
+        loop {
+            let d = self.data_with(query, vars.clone()).await;
+            let conn = &d[field];
+            nodes.extend(conn["nodes"].as_array().expect("nodes").iter().cloned());
+            if conn["pageInfo"]["hasNextPage"] != true {
+                return nodes;
+            }
+            vars["after"] = conn["pageInfo"]["endCursor"].clone();
+            assert!(nodes.len() < 100_000, "pagination does not end");
+        }
+    }
+
     /// Sends an HTTP request through the router in process (tier 2).
     pub async fn http(&self, req: Request<Body>) -> (StatusCode, String, Option<String>) {
         let resp = app(self.state.clone())
