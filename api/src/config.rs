@@ -57,6 +57,8 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `tracing` filter directive, e.g. `info` or `api=debug,info`.
     pub log: String,
+    /// Refuse reads without a valid token (writes always need one).
+    pub require_token_for_reads: bool,
 }
 
 /// Limits that protect the server from oversized requests.
@@ -90,6 +92,7 @@ impl Default for Config {
             limits: Limits::default(),
             db_max_connections: 10,
             log: "info".to_owned(),
+            require_token_for_reads: false,
         }
     }
 }
@@ -107,6 +110,7 @@ struct FileConfig {
     max_depth: Option<usize>,
     db_max_connections: Option<u32>,
     log: Option<String>,
+    require_token_for_reads: Option<bool>,
 }
 
 /// Settings given on the command line; they win over everything else.
@@ -168,6 +172,9 @@ impl Config {
         if let Some(v) = from_file.log {
             c.log = v;
         }
+        if let Some(v) = from_file.require_token_for_reads {
+            c.require_token_for_reads = v;
+        }
 
         let get = |k: &str| env.get(k).filter(|v| !v.is_empty()).cloned();
         if let Some(v) = get("BERGURU_LISTEN") {
@@ -196,6 +203,9 @@ impl Config {
         }
         if let Some(v) = get("BERGURU_LOG") {
             c.log = v;
+        }
+        if let Some(v) = get("BERGURU_REQUIRE_TOKEN_FOR_READS") {
+            c.require_token_for_reads = parse_bool("BERGURU_REQUIRE_TOKEN_FOR_READS", &v)?;
         }
 
         if let Some(v) = overrides.listen {

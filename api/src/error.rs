@@ -27,6 +27,12 @@ pub enum ApiError {
     },
     /// The thing named does not exist.
     NotFound { message: String },
+    /// A write without a valid token (missing, unknown, expired or revoked).
+    Unauthenticated { message: String },
+    /// The token is valid but may not do this.
+    Forbidden { message: String },
+    /// The write lost a race (stale `version`) or would duplicate something.
+    Conflict { message: String },
     /// Something broke on our side; the cause is logged, never shown.
     Internal { id: uuid::Uuid },
 }
@@ -47,6 +53,27 @@ impl ApiError {
         }
     }
 
+    /// A write without a valid token.
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::Unauthenticated {
+            message: message.into(),
+        }
+    }
+
+    /// The token may not do this.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::Forbidden {
+            message: message.into(),
+        }
+    }
+
+    /// A stale version or a duplicate.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::Conflict {
+            message: message.into(),
+        }
+    }
+
     /// Logs `cause` once, with an id the client also gets, and hides it.
     pub fn internal(cause: &(dyn std::error::Error + 'static)) -> Self {
         let id = uuid::Uuid::new_v4();
@@ -59,13 +86,21 @@ impl ApiError {
         match self {
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
             Self::NotFound { .. } => "NOT_FOUND",
+            Self::Unauthenticated { .. } => "UNAUTHENTICATED",
+            Self::Forbidden { .. } => "FORBIDDEN",
+            Self::Conflict { .. } => "CONFLICT",
             Self::Internal { .. } => "INTERNAL_SERVER_ERROR",
         }
     }
 
-    fn message(&self) -> &str {
+    /// The client-facing message.
+    pub fn message(&self) -> &str {
         match self {
-            Self::BadUserInput { message, .. } | Self::NotFound { message } => message,
+            Self::BadUserInput { message, .. }
+            | Self::NotFound { message }
+            | Self::Unauthenticated { message }
+            | Self::Forbidden { message }
+            | Self::Conflict { message } => message,
             Self::Internal { .. } => "Internal error",
         }
     }

@@ -4,12 +4,14 @@
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use sea_orm::DatabaseConnection;
 
+use crate::auth::{self, Viewer};
+use crate::error::ApiError;
 use crate::graphql::AppSchema;
 use crate::graphql::loaders::{AppLoader, DbLoader};
 
@@ -18,6 +20,8 @@ use crate::graphql::loaders::{AppLoader, DbLoader};
 pub struct AppState {
     pub schema: AppSchema,
     pub db: DatabaseConnection,
+    /// Refuse anonymous reads.
+    pub require_token_for_reads: bool,
 }
 
 impl AppState {
@@ -121,8 +125,56 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn graphql(State(state): State<AppState>, req: GraphQLRequest) -> GraphQLResponse {
-    state.execute(req.into_inner()).await.into()
+async fn graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    req: GraphQLRequest,
+) -> Response {
+    let viewer = match bearer_token(&headers) {
+        Ok(None) => Viewer::Anonymous,
+        Ok(Some(token)) => match auth::authenticate(&state.db, token).await {
+            Ok(v) => v,
+            Err(e) => return error_response(StatusCode::UNAUTHORIZED, e),
+        },
+        Err(e) => return error_response(StatusCode::UNAUTHORIZED, e),
+    };
+    if viewer == Viewer::Anonymous && state.require_token_for_reads {
+        return error_response(
+            StatusCode::UNAUTHORIZED,
+            ApiError::unauthenticated(
+                "this server requires a token: send `Authorization: Bearer <token>`",
+            ),
+        );
+    }
+    GraphQLResponse::from(state.execute(req.into_inner().data(viewer)).await).into_response()
+}
+
+/// The token of an `Authorization: Bearer <token>` header, if any.
+fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::unauthenticated("the Authorization header is not text"))?;
+    match value.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(Some(token.trim()))
+        }
+        _ => Err(ApiError::unauthenticated(
+            "use `Authorization: Bearer <token>`",
+        )),
+    }
+}
+
+/// A GraphQL-shaped error body with an HTTP status.
+fn error_response(status: StatusCode, e: ApiError) -> Response {
+    let err: async_graphql::Error = e.into();
+    let body =
+        serde_json::json!({ "errors": [{ "message": err.message, "extensions": err.extensions }] });
+    (status, Json(body)).into_response()
 }
 
 async fn graphiql() -> Html<String> {

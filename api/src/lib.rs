@@ -4,6 +4,7 @@
 //! and the tests: [`graphql::build_schema`] and [`http::app`]. `main` only
 //! loads config, connects, migrates, seeds and serves.
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;
@@ -21,5 +22,9 @@ pub fn state(db: sea_orm::DatabaseConnection, limits: config::Limits) -> AppStat
         db: db.clone(),
         limits,
     });
-    AppState { schema, db }
+    AppState {
+        schema,
+        db,
+        require_token_for_reads: false,
+    }
 }

@@ -29,12 +29,45 @@ enum Command {
     Migrate(DataArgs),
     /// Load the demo data set from the source articles (idempotent).
     SeedDemo(DataArgs),
+    /// Manage API tokens (create prints the secret once).
+    Token {
+        #[command(subcommand)]
+        action: TokenCommand,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Print the GraphQL schema (SDL).
     ExportSchema {
         /// Print the Apollo Federation v2 subgraph SDL instead of the public one.
         #[arg(long)]
         federation: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenCommand {
+    /// Create a token and print its secret (shown only this once).
+    Create {
+        /// `admin` or `editor`.
+        #[arg(long, value_parser = ["admin", "editor"])]
+        role: String,
+        /// Region code: the editor's region, or the admin's province (omit for a national admin).
+        #[arg(long)]
+        region: Option<String>,
+        /// Who or what uses the token.
+        #[arg(long, default_value = "command line")]
+        name: String,
+        /// Days until the token expires (never, when omitted).
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+    },
+    /// Revoke a token by id.
+    Revoke {
+        /// Token id (from `token list`).
+        id: String,
+    },
+    /// List tokens.
+    List,
 }
 
 #[derive(clap::Args, Debug, Default)]
@@ -49,7 +82,7 @@ struct ServeArgs {
 #[derive(clap::Args, Debug, Default)]
 struct DataArgs {
     /// Folder for the SQLite database [default: ./data] (also BERGURU_DATA_DIR).
-    #[arg(long)]
+    #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
 }
 
@@ -61,7 +94,7 @@ fn main() -> ExitCode {
             listen: a.listen.clone(),
             data_dir: a.data.data_dir.clone(),
         },
-        Command::Migrate(a) | Command::SeedDemo(a) => Overrides {
+        Command::Migrate(a) | Command::SeedDemo(a) | Command::Token { data: a, .. } => Overrides {
             listen: None,
             data_dir: a.data_dir.clone(),
         },
@@ -131,8 +164,83 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             }
             Ok(())
         }
+        Command::Token { action, .. } => {
+            let db = open(&config).await?;
+            api::db::migrate(&db).await?;
+            token_command(&db, action).await
+        }
         Command::Serve(_) => serve(config).await,
     }
+}
+
+async fn token_command(
+    db: &sea_orm::DatabaseConnection,
+    action: TokenCommand,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use api::auth::Viewer;
+    use api::domain::tokens;
+    let operator = Viewer::Operator;
+    let describe = |e: api::error::ApiError| format!("{}: {}", e.code(), e.message());
+    match action {
+        TokenCommand::Create {
+            role,
+            region,
+            name,
+            expires_in_days,
+        } => {
+            let role = if role == "admin" {
+                entity::TokenRole::Admin
+            } else {
+                entity::TokenRole::Editor
+            };
+            let expires_at =
+                expires_in_days.map(|d| chrono::Utc::now() + chrono::Duration::days(i64::from(d)));
+            let (secret, t) = tokens::create(
+                db,
+                &operator,
+                tokens::NewToken {
+                    name,
+                    role,
+                    region_code: region,
+                    expires_at,
+                },
+            )
+            .await
+            .map_err(describe)?;
+            eprintln!(
+                "created token {} ({:?}{}); the secret below is shown only once:",
+                t.id,
+                t.role,
+                t.region_code.map(|r| format!(" {r}")).unwrap_or_default()
+            );
+            println!("{secret}");
+        }
+        TokenCommand::Revoke { id } => {
+            let id = api::domain::parse_id("id", &id).map_err(describe)?;
+            let t = tokens::revoke(db, &operator, id).await.map_err(describe)?;
+            println!("revoked token {} ({})", t.id, t.name);
+        }
+        TokenCommand::List => {
+            for t in tokens::list(db, &operator).await.map_err(describe)? {
+                let state = if t.revoked_at.is_some() {
+                    "revoked".to_owned()
+                } else if let Some(e) = t.expires_at {
+                    format!("expires {}", e.format("%Y-%m-%d"))
+                } else {
+                    "active".to_owned()
+                };
+                println!(
+                    "{}\t{:?}\t{}\t{}\t{}",
+                    t.id,
+                    t.role,
+                    t.region_code.unwrap_or_else(|| "-".into()),
+                    state,
+                    t.name
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn open(config: &Config) -> Result<sea_orm::DatabaseConnection, Box<dyn std::error::Error>> {
@@ -156,7 +264,8 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     {
         tracing::info!("demo data loaded into the new embedded database");
     }
-    let state = api::state(db, config.limits);
+    let mut state = api::state(db, config.limits);
+    state.require_token_for_reads = config.require_token_for_reads;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;

@@ -294,6 +294,8 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             lessons_learned: sea_orm::Set(p.lessons_learned.map(squash)),
             created_at: sea_orm::Set(now),
             updated_at: sea_orm::Set(now),
+            version: sea_orm::Set(1),
+            archived_at: sea_orm::Set(None),
         }
         .insert(db)
         .await?;
@@ -564,6 +566,7 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             notes: sea_orm::Set(Some(squash(a.notes))),
             created_at: sea_orm::Set(now),
             updated_at: sea_orm::Set(now),
+            version: sea_orm::Set(1),
         }
         .insert(db)
         .await?;
@@ -650,6 +653,7 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             notes: Some(squash(note)),
             created_at: now,
             updated_at: now,
+            version: 1,
         }
         .into_active_model()
         .insert(db)
@@ -695,6 +699,7 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             notes: Some(squash(note)),
             created_at: now,
             updated_at: now,
+            version: 1,
         }
         .into_active_model()
         .insert(db)

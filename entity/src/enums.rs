@@ -185,3 +185,19 @@ pub enum AdoptionStage {
     Adopted,
     Stopped,
 }
+
+/// Role of an API token.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum TokenRole {
+    /// National coordinator, or provincial when scoped to a province.
+    Admin,
+    /// Writes for one region.
+    Editor,
+}

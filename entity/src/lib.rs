@@ -6,9 +6,12 @@
 
 pub mod adoption;
 pub mod agreement;
+pub mod agreement_evaluation;
 pub mod agreement_party;
 pub mod agreement_practice;
 pub mod agreement_stage_change;
+pub mod api_token;
+pub mod audit_entry;
 pub mod enums;
 pub mod outcome;
 pub mod practice;

@@ -51,6 +51,8 @@ pub async fn practices_with_agreements(app: &TestApp, n: usize) {
             lessons_learned: None,
             created_at: now,
             updated_at: now,
+            version: 1,
+            archived_at: None,
         });
         sectors.push(practice_sector::Model {
             practice_id: pid,
@@ -89,6 +91,7 @@ pub async fn practices_with_agreements(app: &TestApp, n: usize) {
             notes: None,
             created_at: now,
             updated_at: now,
+            version: 1,
         });
         for (pos, code) in [(1, owner), (2, partner)] {
             parties.push(agreement_party::Model {

@@ -13,6 +13,7 @@ mod regions;
 mod schema;
 mod seed;
 mod statements;
+mod writes;
 
 pub use serde_json::{Value, json};
 pub use tests::{Backend, TestApp, expect_error, scenario};

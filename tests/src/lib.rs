@@ -34,6 +34,7 @@ pub struct TestApp {
     statements: Arc<AtomicUsize>,
     log: Arc<std::sync::Mutex<Vec<String>>>,
     pg_drop: Option<PgDatabase>,
+    _sqlite_dir: Option<tempfile::TempDir>,
 }
 
 struct PgDatabase {
@@ -91,15 +92,22 @@ impl TestApp {
 
     /// Starts the app with custom limits.
     pub async fn spawn_with_limits(backend: Backend, limits: Limits) -> Option<Self> {
-        let (url, pg_drop) = match backend {
-            Backend::Sqlite => (
+        // SQLite runs on a file in WAL mode, as in production: shared-cache
+        // memory databases lock differently and would hide real contention.
+        let sqlite_dir = match backend {
+            Backend::Sqlite => Some(tempfile::tempdir().expect("temp dir")),
+            Backend::Postgres => None,
+        };
+        let (url, pg_drop) = match (backend, &sqlite_dir) {
+            (Backend::Sqlite, Some(dir)) => (
                 format!(
-                    "sqlite:file:berguru-{}?mode=memory&cache=shared",
-                    uuid::Uuid::new_v4().simple()
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("berguru.sqlite").display()
                 ),
                 None,
             ),
-            Backend::Postgres => {
+            (Backend::Sqlite, None) => unreachable!("a SQLite test has its folder"),
+            (Backend::Postgres, _) => {
                 let admin_url = std::env::var("DATABASE_URL")
                     .ok()
                     .filter(|u| u.starts_with("postgres"))?;
@@ -140,6 +148,7 @@ impl TestApp {
             statements,
             log,
             pg_drop,
+            _sqlite_dir: sqlite_dir,
         })
     }
 
@@ -155,6 +164,56 @@ impl TestApp {
             .variables(async_graphql::Variables::from_json(variables));
         let resp = self.state.execute(req).await;
         serde_json::to_value(&resp).expect("response serialises")
+    }
+
+    /// Creates a token as the operator would at the command line; returns
+    /// its secret. `role` is `admin` or `editor`.
+    pub async fn token(&self, role: &str, region: Option<&str>) -> String {
+        let role = if role == "admin" {
+            entity::TokenRole::Admin
+        } else {
+            entity::TokenRole::Editor
+        };
+        let (secret, _) = api::domain::tokens::create(
+            &self.db,
+            &api::auth::Viewer::Operator,
+            api::domain::tokens::NewToken {
+                name: "test".into(),
+                role,
+                region_code: region.map(str::to_owned),
+                expires_at: None,
+            },
+        )
+        .await
+        .expect("token created");
+        secret
+    }
+
+    /// Runs a query as the holder of `token` (authenticated as the HTTP
+    /// layer does); an invalid token answers its `UNAUTHENTICATED` error.
+    pub async fn query_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let viewer = match api::auth::authenticate(&self.db, token).await {
+            Ok(v) => v,
+            Err(e) => {
+                let err: async_graphql::Error = e.into();
+                return json!({ "errors": [{ "message": err.message, "extensions": err.extensions }] });
+            }
+        };
+        let req = async_graphql::Request::new(query)
+            .variables(async_graphql::Variables::from_json(variables))
+            .data(viewer);
+        serde_json::to_value(self.state.execute(req).await).expect("response serialises")
+    }
+
+    /// Like [`TestApp::query_as`], failing the test on any error; returns `data`.
+    pub async fn data_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let v = self.query_as(token, query, variables).await;
+        assert!(
+            v.get("errors").is_none(),
+            "unexpected errors on {:?}: {v:#}",
+            self.backend
+        );
+        v["data"].clone()
     }
 
     /// Runs a query and fails the test on any GraphQL error; returns `data`.

@@ -3,9 +3,12 @@
 //! Resolvers stay thin and call these.
 
 pub mod agreements;
+pub mod practice_edit;
 pub mod practices;
 pub mod regions;
 pub mod stats;
+pub mod tokens;
+pub mod write;
 
 use uuid::Uuid;
 

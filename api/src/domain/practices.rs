@@ -21,6 +21,7 @@ pub struct PracticeFilter {
     pub sector: Option<entity::Sector>,
     pub status: Option<entity::PracticeStatus>,
     pub looking_for_adopters: Option<bool>,
+    pub include_archived: bool,
 }
 
 /// Orderings of the practice list.
@@ -109,6 +110,9 @@ pub fn filtered(f: &PracticeFilter) -> Select<practice::Entity> {
     }
     if let Some(looking) = f.looking_for_adopters {
         q = q.filter(practice::Column::LookingForAdopters.eq(looking));
+    }
+    if !f.include_archived {
+        q = q.filter(practice::Column::ArchivedAt.is_null());
     }
     q
 }

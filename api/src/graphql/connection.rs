@@ -2,11 +2,11 @@
 //! only when asked for.
 
 use async_graphql::{Context, Object};
-use entity::{agreement, practice, region};
+use entity::{agreement, audit_entry, practice, region};
 use sea_orm::{PaginatorTrait, Select};
 
 use super::pagination::{Cursor, PageInfo};
-use super::types::{Agreement, Practice, Region};
+use super::types::{Agreement, AuditEntry, Practice, Region};
 use crate::error::Result;
 
 macro_rules! connection {
@@ -101,4 +101,12 @@ connection!(
     AgreementEdge,
     Agreement,
     agreement
+);
+connection!(
+    /// A page of audit entries.
+    AuditConnection,
+    /// An audit entry in a page, with its cursor.
+    AuditEdge,
+    AuditEntry,
+    audit_entry
 );

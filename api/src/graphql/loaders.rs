@@ -9,8 +9,8 @@ use std::hash::Hash;
 
 use async_graphql::dataloader::Loader;
 use entity::{
-    adoption, agreement, agreement_party, agreement_practice, agreement_stage_change, outcome,
-    practice, practice_sector, region, region_index, visit, visit_practice,
+    adoption, agreement, agreement_party, agreement_practice, agreement_stage_change, audit_entry,
+    outcome, practice, practice_sector, region, region_index, visit, visit_practice,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -95,6 +95,8 @@ keys! {
     SubRegionsOf(String);
     /// Statistics of a region.
     StatsOf(String);
+    /// The audit entries of an object, by its id.
+    ChangesOf(String);
 }
 
 fn group<K: Eq + Hash, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
@@ -542,5 +544,23 @@ impl Loader<StatsOf> for DbLoader {
             .into_iter()
             .map(|(k, v)| (StatsOf(k), v))
             .collect())
+    }
+}
+
+impl Loader<ChangesOf> for DbLoader {
+    type Value = Vec<audit_entry::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[ChangesOf],
+    ) -> Result<HashMap<ChangesOf, Self::Value>, Self::Error> {
+        let rows = audit_entry::Entity::find()
+            .filter(audit_entry::Column::ObjectId.is_in(keys.iter().map(|k| k.0.clone())))
+            .order_by_desc(audit_entry::Column::At)
+            .order_by_asc(audit_entry::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows, |r| ChangesOf(r.object_id.clone())))
     }
 }

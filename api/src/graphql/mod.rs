@@ -6,12 +6,13 @@ pub mod connection;
 pub mod enums;
 pub mod error_codes;
 pub mod loaders;
+pub mod mutation;
 pub mod pagination;
 pub mod query;
 pub mod scalars;
 pub mod types;
 
-use async_graphql::{Context, EmptyMutation, EmptySubscription, SDLExportOptions, Schema};
+use async_graphql::{Context, EmptySubscription, SDLExportOptions, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::config::Limits;
@@ -19,7 +20,7 @@ use crate::error::{ApiError, Result};
 use types::MissingContext;
 
 /// The Berguru schema.
-pub type AppSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
 /// What the schema needs to run.
 #[derive(Clone, Debug)]
@@ -30,13 +31,17 @@ pub struct SchemaDeps {
 
 /// Builds the schema with its shared data (pool, limits) and federation.
 pub fn build_schema(deps: SchemaDeps) -> AppSchema {
-    Schema::build(query::Query::default(), EmptyMutation, EmptySubscription)
-        .enable_federation()
-        .extension(error_codes::ErrorCodes)
-        .limit_depth(deps.limits.max_depth)
-        .data(deps.limits)
-        .data(deps.db)
-        .finish()
+    Schema::build(
+        query::Query::default(),
+        mutation::Mutation::default(),
+        EmptySubscription,
+    )
+    .enable_federation()
+    .extension(error_codes::ErrorCodes)
+    .limit_depth(deps.limits.max_depth)
+    .data(deps.limits)
+    .data(deps.db)
+    .finish()
 }
 
 /// The schema as SDL, without federation directives.

@@ -1,6 +1,7 @@
 //! Query roots, one per domain, merged into `Query`.
 
 mod agreement;
+mod audit;
 mod practice;
 mod region;
 mod visit;
@@ -12,4 +13,11 @@ pub use visit::VisitQuery;
 
 /// The root of all reads.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct Query(RegionQuery, PracticeQuery, AgreementQuery, VisitQuery);
+pub struct Query(
+    RegionQuery,
+    PracticeQuery,
+    AgreementQuery,
+    VisitQuery,
+    crate::graphql::mutation::TokenQuery,
+    audit::AuditQuery,
+);

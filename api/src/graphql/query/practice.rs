@@ -27,6 +27,9 @@ pub struct PracticeFilter {
     pub status: Option<PracticeStatus>,
     /// Only practices whose owner is (or is not) looking for adopters.
     pub looking_for_adopters: Option<bool>,
+    /// Also list archived practices (default false).
+    #[graphql(default)]
+    pub include_archived: bool,
 }
 
 /// Orderings of the practice list.
@@ -96,6 +99,7 @@ impl PracticeQuery {
             sector: filter.sector.map(Into::into),
             status: filter.status.map(Into::into),
             looking_for_adopters: filter.looking_for_adopters,
+            include_archived: filter.include_archived,
         };
         let db = db(ctx)?;
         practices::check_filter(db, &f).await?;

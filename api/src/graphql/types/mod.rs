@@ -4,12 +4,14 @@
 
 pub mod adoption;
 pub mod agreement;
+pub mod audit;
 pub mod practice;
 pub mod region;
 pub mod visit;
 
 pub use adoption::Adoption;
 pub use agreement::{Agreement, AgreementParty, AgreementStageChange};
+pub use audit::AuditEntry;
 pub use practice::{Outcome, Practice};
 pub use region::{PartnerCategoryCounts, Region, RegionIndex, RegionStats};
 pub use visit::Visit;

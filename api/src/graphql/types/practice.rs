@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use entity::{outcome, practice};
 
-use super::{Adoption, Agreement, Region, Visit, load_many, load_one};
+use super::{Adoption, Agreement, AuditEntry, Region, Visit, load_many, load_one};
 use crate::error::{ApiError, Result};
 use crate::graphql::enums::{Maturity, PracticeForm, PracticeStatus, Sector};
 use crate::graphql::loaders::*;
@@ -146,6 +146,25 @@ impl Practice {
             .into_iter()
             .map(Visit)
             .collect())
+    }
+
+    /// Writes to this practice, newest first (its own audit trail).
+    async fn changes(&self, ctx: &Context<'_>) -> Result<Vec<AuditEntry>> {
+        Ok(load_many(ctx, ChangesOf(self.0.id.to_string()))
+            .await?
+            .into_iter()
+            .map(AuditEntry)
+            .collect())
+    }
+
+    /// Version for optimistic concurrency: send it back with an update.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When the practice was archived (hidden from lists); null when current.
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.0.archived_at.map(DateTime)
     }
 
     /// When the entry was created.

@@ -112,12 +112,14 @@ impl Region {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only practices with this status.")] status: Option<PracticeStatus>,
+        #[graphql(desc = "Also list archived practices.", default)] include_archived: bool,
     ) -> Result<Vec<Practice>> {
         let all = load_many(ctx, PracticesOwnedBy(self.0.code.clone())).await?;
         let status = status.map(entity::PracticeStatus::from);
         Ok(all
             .into_iter()
             .filter(|p| status.is_none_or(|s| p.status == s))
+            .filter(|p| include_archived || p.archived_at.is_none())
             .map(Practice)
             .collect())
     }

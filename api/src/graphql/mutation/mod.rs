@@ -1,0 +1,32 @@
+//! Mutation roots, one per domain, merged into `Mutation`. Resolvers parse
+//! input and call the domain writes in `crate::domain::*_edit`, which own
+//! the rules, the transaction and the audit record.
+
+mod practice;
+mod token;
+
+pub use practice::PracticeMutation;
+pub use token::{TokenMutation, TokenQuery};
+
+use async_graphql::{Context, MaybeUndefined};
+
+use crate::auth::Viewer;
+
+/// The root of all writes.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Mutation(PracticeMutation, TokenMutation);
+
+/// The caller of this request; anonymous when the request carries no token.
+pub(crate) fn viewer<'a>(ctx: &'a Context<'_>) -> &'a Viewer {
+    static ANONYMOUS: Viewer = Viewer::Anonymous;
+    ctx.data::<Viewer>().unwrap_or(&ANONYMOUS)
+}
+
+/// `undefined` leaves a field alone, `null` clears it, a value sets it.
+pub(crate) fn patch<T>(v: MaybeUndefined<T>) -> Option<Option<T>> {
+    match v {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(x) => Some(Some(x)),
+    }
+}
