@@ -9,8 +9,9 @@ use std::hash::Hash;
 
 use async_graphql::dataloader::Loader;
 use entity::{
-    adoption, agreement, agreement_party, agreement_practice, agreement_stage_change, audit_entry,
-    outcome, practice, practice_sector, region, region_index, visit, visit_practice,
+    adoption, agreement, agreement_evaluation, agreement_party, agreement_practice,
+    agreement_stage_change, audit_entry, outcome, practice, practice_sector, region, region_index,
+    visit, visit_practice,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -97,6 +98,8 @@ keys! {
     StatsOf(String);
     /// The audit entries of an object, by its id.
     ChangesOf(String);
+    /// The evaluations of an agreement.
+    EvaluationsOf(Uuid);
 }
 
 fn group<K: Eq + Hash, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
@@ -564,3 +567,12 @@ impl Loader<ChangesOf> for DbLoader {
         Ok(group(rows, |r| ChangesOf(r.object_id.clone())))
     }
 }
+
+many_loader!(
+    EvaluationsOf,
+    agreement_evaluation,
+    agreement_evaluation::Column::AgreementId,
+    agreement_id,
+    Uuid,
+    |q| q.order_by_desc(agreement_evaluation::Column::EvaluatedOn)
+);

@@ -107,6 +107,42 @@ impl AgreementQuery {
         ))
     }
 
+    /// Signed, running agreements with no evaluation in the six months before
+    /// `asOf` (default today): evaluate at least twice a year.
+    async fn agreements_due_for_evaluation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Reference date (default today).")] as_of: Option<Date>,
+        #[graphql(desc = "How many (at most the maximum page size).")] first: Option<i32>,
+    ) -> Result<Vec<Agreement>> {
+        let page = PageRequest::new(first, None, "due", limits(ctx)?)?;
+        let as_of = as_of.map_or_else(|| chrono::Utc::now().date_naive(), |d| d.0);
+        Ok(
+            crate::domain::agreement_edit::due_for_evaluation(db(ctx)?, as_of, page.first)
+                .await?
+                .into_iter()
+                .map(Agreement)
+                .collect(),
+        )
+    }
+
+    /// Agreements still open whose term ends before `date`, soonest first.
+    async fn agreements_expiring_before(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "End of the window.")] date: Date,
+        #[graphql(desc = "How many (at most the maximum page size).")] first: Option<i32>,
+    ) -> Result<Vec<Agreement>> {
+        let page = PageRequest::new(first, None, "expiring", limits(ctx)?)?;
+        Ok(
+            crate::domain::agreement_edit::expiring_before(db(ctx)?, date.0, page.first)
+                .await?
+                .into_iter()
+                .map(Agreement)
+                .collect(),
+        )
+    }
+
     /// Federation: resolves an `Agreement` reference by id.
     #[graphql(entity)]
     async fn find_agreement_by_id(

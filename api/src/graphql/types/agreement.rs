@@ -1,10 +1,10 @@
 //! `Agreement`, its parties and its stage history.
 
 use async_graphql::{Context, ID, Object};
-use entity::{agreement, agreement_party, agreement_stage_change};
+use entity::{agreement, agreement_evaluation, agreement_party, agreement_stage_change};
 
 use super::practice::DanglingReference;
-use super::{Adoption, Practice, Region, load_many, load_one};
+use super::{Adoption, AuditEntry, Practice, Region, load_many, load_one};
 use crate::error::{ApiError, Result};
 use crate::graphql::enums::{AgreementCategory, AgreementKind, AgreementStage, ContinuationKind};
 use crate::graphql::loaders::*;
@@ -158,6 +158,29 @@ impl Agreement {
             .collect())
     }
 
+    /// Evaluations of its implementation, latest first.
+    async fn evaluations(&self, ctx: &Context<'_>) -> Result<Vec<AgreementEvaluation>> {
+        Ok(load_many(ctx, EvaluationsOf(self.0.id))
+            .await?
+            .into_iter()
+            .map(AgreementEvaluation)
+            .collect())
+    }
+
+    /// Writes to this agreement, newest first (its own audit trail).
+    async fn changes(&self, ctx: &Context<'_>) -> Result<Vec<AuditEntry>> {
+        Ok(load_many(ctx, ChangesOf(self.0.id.to_string()))
+            .await?
+            .into_iter()
+            .map(AuditEntry)
+            .collect())
+    }
+
+    /// Version for optimistic concurrency: send it back with an update.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// When the entry was created.
     async fn created_at(&self) -> DateTime {
         self.0.created_at.into()
@@ -166,6 +189,33 @@ impl Agreement {
     /// When the entry last changed.
     async fn updated_at(&self) -> DateTime {
         self.0.updated_at.into()
+    }
+}
+
+/// An evaluation of an agreement's implementation.
+pub struct AgreementEvaluation(pub agreement_evaluation::Model);
+
+/// An evaluation of an agreement's implementation.
+#[Object]
+impl AgreementEvaluation {
+    /// Evaluation id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Date of the evaluation.
+    async fn on(&self) -> Date {
+        Date(self.0.evaluated_on)
+    }
+
+    /// Progress in percent, 0-100.
+    async fn progress(&self) -> Option<i32> {
+        self.0.progress
+    }
+
+    /// What the evaluation found.
+    async fn findings(&self) -> &str {
+        &self.0.findings
     }
 }
 
@@ -188,6 +238,11 @@ const ORDINALS: [&str; 10] = [
 /// A party to an agreement: a region or a named third party, with its signatory.
 #[Object]
 impl AgreementParty {
+    /// Party id (to remove it).
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
     /// 1 for pihak kesatu, 2 for pihak kedua, ...; null when the source does not say.
     async fn position(&self) -> Option<i32> {
         self.0.position

@@ -10,7 +10,7 @@ pub mod region;
 pub mod visit;
 
 pub use adoption::Adoption;
-pub use agreement::{Agreement, AgreementParty, AgreementStageChange};
+pub use agreement::{Agreement, AgreementEvaluation, AgreementParty, AgreementStageChange};
 pub use audit::AuditEntry;
 pub use practice::{Outcome, Practice};
 pub use region::{PartnerCategoryCounts, Region, RegionIndex, RegionStats};
