@@ -168,13 +168,13 @@ async fn check_parties(
         if let Some(pos) = p.position {
             if pos < 1 {
                 return Err(ApiError::bad_input(
-                    &format!("{field}.position"),
+                    format!("{field}.position"),
                     "position starts at 1 (pihak kesatu)",
                 ));
             }
             if seen_positions.contains(&pos) {
                 return Err(ApiError::bad_input(
-                    &format!("{field}.position"),
+                    format!("{field}.position"),
                     format!("two parties at position {pos}"),
                 ));
             }
