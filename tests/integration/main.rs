@@ -3,6 +3,7 @@
 // Test code: a panic is a failed assertion.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod adoption_visit_writes;
 mod agreement_writes;
 mod agreements;
 mod errors;

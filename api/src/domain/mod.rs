@@ -2,6 +2,7 @@
 //! ConnectionTrait`, so they run on a pool or inside a transaction alike.
 //! Resolvers stay thin and call these.
 
+pub mod adoption_visit_edit;
 pub mod agreement_edit;
 pub mod agreements;
 pub mod practice_edit;

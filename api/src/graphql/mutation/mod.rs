@@ -2,10 +2,12 @@
 //! input and call the domain writes in `crate::domain::*_edit`, which own
 //! the rules, the transaction and the audit record.
 
+mod adoption_visit;
 mod agreement;
 mod practice;
 mod token;
 
+pub use adoption_visit::AdoptionVisitMutation;
 pub use agreement::AgreementMutation;
 pub use practice::PracticeMutation;
 pub use token::{TokenMutation, TokenQuery};
@@ -16,7 +18,12 @@ use crate::auth::Viewer;
 
 /// The root of all writes.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct Mutation(PracticeMutation, AgreementMutation, TokenMutation);
+pub struct Mutation(
+    PracticeMutation,
+    AgreementMutation,
+    AdoptionVisitMutation,
+    TokenMutation,
+);
 
 /// The caller of this request; anonymous when the request carries no token.
 pub(crate) fn viewer<'a>(ctx: &'a Context<'_>) -> &'a Viewer {

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object};
 use entity::adoption;
 
 use super::practice::DanglingReference;
-use super::{Agreement, Practice, Region, load_one};
+use super::{Agreement, AuditEntry, Practice, Region, load_many, load_one};
 use crate::error::{ApiError, Result};
 use crate::graphql::enums::AdoptionStage;
 use crate::graphql::loaders::*;
@@ -75,6 +75,20 @@ impl Adoption {
     /// Notes.
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
+    }
+
+    /// Writes to this entry, newest first (its own audit trail).
+    async fn changes(&self, ctx: &Context<'_>) -> Result<Vec<AuditEntry>> {
+        Ok(load_many(ctx, ChangesOf(self.0.id.to_string()))
+            .await?
+            .into_iter()
+            .map(AuditEntry)
+            .collect())
+    }
+
+    /// Version for optimistic concurrency: send it back with an update.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 
     /// When the entry was created.

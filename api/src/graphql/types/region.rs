@@ -166,6 +166,11 @@ impl Region {
             .collect())
     }
 
+    /// Version for optimistic concurrency (profile corrections).
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// Counts for coordinators: practices, transfers, agreements by partner
     /// category, visits.
     async fn stats(&self, ctx: &Context<'_>) -> Result<RegionStats> {
