@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use api::config::{Config, Overrides};
+use api::domain::bulk;
 use api::seed::SeedOutcome;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -33,6 +34,36 @@ enum Command {
     Token {
         #[command(subcommand)]
         action: TokenCommand,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Import practices or agreements from a CSV or JSON file, all or nothing.
+    Import {
+        /// `practices` or `agreements`.
+        #[arg(value_parser = ["practices", "agreements"])]
+        what: String,
+        /// The file (.csv or .json).
+        file: PathBuf,
+        /// Check every row and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// `csv` or `json` (default: from the file's extension).
+        #[arg(long, value_parser = ["csv", "json"])]
+        format: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Export practices or agreements as CSV or JSON (re-importable).
+    Export {
+        /// `practices` or `agreements`.
+        #[arg(value_parser = ["practices", "agreements"])]
+        what: String,
+        /// `json` (default) or `csv`.
+        #[arg(long, value_parser = ["csv", "json"], default_value = "json")]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -94,7 +125,11 @@ fn main() -> ExitCode {
             listen: a.listen.clone(),
             data_dir: a.data.data_dir.clone(),
         },
-        Command::Migrate(a) | Command::SeedDemo(a) | Command::Token { data: a, .. } => Overrides {
+        Command::Migrate(a)
+        | Command::SeedDemo(a)
+        | Command::Token { data: a, .. }
+        | Command::Import { data: a, .. }
+        | Command::Export { data: a, .. } => Overrides {
             listen: None,
             data_dir: a.data_dir.clone(),
         },
@@ -169,7 +204,139 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             api::db::migrate(&db).await?;
             token_command(&db, action).await
         }
+        Command::Import {
+            what,
+            file,
+            dry_run,
+            format,
+            ..
+        } => {
+            let db = open(&config).await?;
+            api::db::migrate(&db).await?;
+            import_command(&db, &what, &file, dry_run, format.as_deref()).await
+        }
+        Command::Export {
+            what,
+            format,
+            output,
+            ..
+        } => {
+            let db = open(&config).await?;
+            api::db::migrate(&db).await?;
+            let format = if format == "csv" {
+                bulk::Format::Csv
+            } else {
+                bulk::Format::Json
+            };
+            let text = if what == "practices" {
+                bulk::render_practices(
+                    &bulk::export_practices(&db).await.map_err(describe)?,
+                    format,
+                )
+            } else {
+                bulk::render_agreements(
+                    &bulk::export_agreements(&db).await.map_err(describe)?,
+                    format,
+                )
+            }
+            .map_err(describe)?;
+            match output {
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
         Command::Serve(_) => serve(config).await,
+    }
+}
+
+fn describe(e: api::error::ApiError) -> String {
+    format!("{}: {}", e.code(), e.message())
+}
+
+/// A one-line progress bar on a terminal; nothing when stderr is not one.
+fn progress_bar(total: usize) -> impl FnMut(usize) {
+    use std::io::{IsTerminal, Write};
+    let tty = std::io::stderr().is_terminal();
+    move |done: usize| {
+        if !tty || total == 0 {
+            return;
+        }
+        let width = 30;
+        let filled = done * width / total;
+        let mut err = std::io::stderr();
+        let _ = write!(
+            err,
+            "\r[{}{}] {done}/{total}",
+            "#".repeat(filled),
+            "-".repeat(width - filled)
+        );
+        if done == total {
+            let _ = writeln!(err);
+        }
+    }
+}
+
+async fn import_command(
+    db: &sea_orm::DatabaseConnection,
+    what: &str,
+    file: &std::path::Path,
+    dry_run: bool,
+    format: Option<&str>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let format = match format {
+        Some("csv") => bulk::Format::Csv,
+        Some(_) => bulk::Format::Json,
+        None => {
+            bulk::Format::from_path(file).ok_or("give --format csv|json or a .csv/.json file")?
+        }
+    };
+    let content = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let operator = api::auth::Viewer::Operator;
+    let report = if what == "practices" {
+        let rows = bulk::parse_practices(&content, format).map_err(describe)?;
+        let bar = progress_bar(rows.len());
+        bulk::import_practices(db, &operator, rows, dry_run, bar)
+            .await
+            .map_err(describe)?
+    } else {
+        let rows = bulk::parse_agreements(&content, format).map_err(describe)?;
+        let bar = progress_bar(rows.len());
+        bulk::import_agreements(db, &operator, rows, dry_run, bar)
+            .await
+            .map_err(describe)?
+    };
+    for e in &report.errors {
+        eprintln!(
+            "line {}{}: {}",
+            e.line,
+            e.field
+                .as_deref()
+                .map(|f| format!(" ({f})"))
+                .unwrap_or_default(),
+            e.message
+        );
+    }
+    let verb = if report.committed {
+        "imported"
+    } else {
+        "nothing written"
+    };
+    println!(
+        "{verb}: {} rows, {} created, {} updated, {} unchanged, {} rejected{}",
+        report.rows,
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.errors.len(),
+        if report.dry_run { " (dry run)" } else { "" }
+    );
+    if report.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} rows rejected", report.errors.len()).into())
     }
 }
 

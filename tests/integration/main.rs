@@ -6,6 +6,7 @@
 mod adoption_visit_writes;
 mod agreement_writes;
 mod agreements;
+mod bulk;
 mod errors;
 mod federation;
 mod fixtures;

@@ -331,6 +331,20 @@ pub async fn create(
     viewer: &Viewer,
     n: NewAgreement,
 ) -> Result<agreement::Model> {
+    let txn = write::begin(db).await?;
+    let saved = create_in(&txn, viewer, n, None).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// [`create`] inside the caller's transaction; `imported` carries an
+/// imported agreement's id, stage and signing (history says "imported").
+pub async fn create_in(
+    txn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    n: NewAgreement,
+    imported: Option<Imported>,
+) -> Result<agreement::Model> {
     let title = write::required_text("title", &n.title, MAX_TITLE)?;
     let number = write::optional_text("number", n.number, 100)?;
     let scope = write::text_list("scope", n.scope)?;
@@ -343,18 +357,17 @@ pub async fn create(
             "an agreement needs at least one party",
         ));
     }
-    let txn = write::begin(db).await?;
-    let parties = check_parties(&txn, &n.parties).await?;
+    let parties = check_parties(txn, &n.parties).await?;
     let regions = region_codes(&parties);
     viewer
-        .check_any_region(&txn, &regions, "this agreement")
+        .check_any_region(txn, &regions, "this agreement")
         .await?;
     if let Some(num) = &number {
-        check_number(&txn, num, &regions, None).await?;
+        check_number(txn, num, &regions, None).await?;
     }
     if let Some(pid) = n.parent_id {
         let parent = agreement::Entity::find_by_id(pid)
-            .one(&txn)
+            .one(txn)
             .await?
             .ok_or_else(|| ApiError::bad_input("parentId", format!("no agreement has id {pid}")))?;
         if parent.kind == Some(AgreementKind::PerjanjianKerjaSama) {
@@ -372,17 +385,23 @@ pub async fn create(
             ));
         }
     }
-    check_practices(&txn, &n.practice_ids).await?;
+    check_practices(txn, &n.practice_ids).await?;
+    if let Some(im) = &imported {
+        check_imported(im, parties.len())?;
+    }
     let now = Utc::now();
     let a = agreement::Model {
-        id: Uuid::new_v4(),
+        id: imported
+            .as_ref()
+            .and_then(|i| i.id)
+            .unwrap_or_else(Uuid::new_v4),
         number,
         title,
         kind: n.kind,
         category: n.category,
-        stage: Proposed,
-        signed_on: None,
-        signed_place: None,
+        stage: imported.as_ref().map_or(Proposed, |i| i.stage),
+        signed_on: imported.as_ref().and_then(|i| i.signed_on),
+        signed_place: imported.as_ref().and_then(|i| i.signed_place.clone()),
         valid_from: n.valid_from,
         valid_until: n.valid_until,
         scope,
@@ -395,18 +414,43 @@ pub async fn create(
         updated_at: now,
         version: 1,
     };
-    let saved = insert_agreement(
-        &txn,
-        viewer,
-        "createAgreement",
-        a,
-        parties,
-        &n.practice_ids,
-        None,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
+    let (action, note) = match &imported {
+        Some(_) => ("importAgreement", Some("imported".to_owned())),
+        None => ("createAgreement", None),
+    };
+    insert_agreement(txn, viewer, action, a, parties, &n.practice_ids, note).await
+}
+
+/// What an import says beyond a new agreement: its id, stage and signing.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub id: Option<Uuid>,
+    pub stage: AgreementStage,
+    pub signed_on: Option<NaiveDate>,
+    pub signed_place: Option<String>,
+}
+
+fn check_imported(im: &Imported, parties: usize) -> Result<()> {
+    let signed =
+        SIGNED_AND_OPEN.contains(&im.stage) || matches!(im.stage, Ended | Renewed | Terminated);
+    if let Some(d) = im.signed_on
+        && d > Utc::now().date_naive()
+    {
+        return Err(ApiError::bad_input("signedOn", "signedOn is in the future"));
+    }
+    if signed && parties < 2 {
+        return Err(ApiError::bad_input(
+            "parties",
+            "a signed agreement has at least two parties",
+        ));
+    }
+    if !signed && im.signed_on.is_some() {
+        return Err(ApiError::bad_input(
+            "signedOn",
+            "an agreement not yet signed has no signing date",
+        ));
+    }
+    Ok(())
 }
 
 /// Loads an agreement for a write by a party (or an admin over one).

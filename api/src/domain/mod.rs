@@ -5,6 +5,7 @@
 pub mod adoption_visit_edit;
 pub mod agreement_edit;
 pub mod agreements;
+pub mod bulk;
 pub mod practice_edit;
 pub mod practices;
 pub mod regions;

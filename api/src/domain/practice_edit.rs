@@ -27,6 +27,7 @@ pub struct NewPractice {
     pub is_digital: Option<bool>,
     pub maturity: Option<entity::Maturity>,
     pub status: PracticeStatus,
+    pub last_verified_on: Option<NaiveDate>,
     pub year_started: Option<i32>,
     pub looking_for_adopters: bool,
     pub contact: Option<String>,
@@ -151,6 +152,19 @@ pub async fn create(
     viewer: &Viewer,
     input: NewPractice,
 ) -> Result<practice::Model> {
+    let txn = write::begin(db).await?;
+    let saved = create_in(&txn, viewer, input, None).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// [`create`] inside the caller's transaction; `id` keeps an imported id.
+pub async fn create_in(
+    txn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    input: NewPractice,
+    id: Option<Uuid>,
+) -> Result<practice::Model> {
     let title = write::required_text("title", &input.title, MAX_TITLE)?;
     let summary = write::required_text("summary", &input.summary, MAX_SHORT_TEXT)?;
     let description = write::optional_text("description", input.description, MAX_LONG_TEXT)?;
@@ -159,10 +173,9 @@ pub async fn create(
     let links = write::text_list("links", input.links)?;
     check_year("yearStarted", input.year_started)?;
     check_sectors(&input.sectors)?;
-    let txn = write::begin(db).await?;
-    super::regions::require(&txn, "ownerRegionCode", &input.owner_region_code).await?;
+    super::regions::require(txn, "ownerRegionCode", &input.owner_region_code).await?;
     viewer
-        .check_region(&txn, &input.owner_region_code, "practices")
+        .check_region(txn, &input.owner_region_code, "practices")
         .await?;
     let slug = match input.slug {
         Some(s) => {
@@ -175,11 +188,11 @@ pub async fn create(
             }
             s
         }
-        None => free_slug(&txn, &slugify(&title)).await?,
+        None => free_slug(txn, &slugify(&title)).await?,
     };
     let now = Utc::now();
     let model = practice::Model {
-        id: Uuid::new_v4(),
+        id: id.unwrap_or_else(Uuid::new_v4),
         slug: slug.clone(),
         title,
         summary,
@@ -189,7 +202,7 @@ pub async fn create(
         is_digital: input.is_digital,
         maturity: input.maturity,
         status: input.status,
-        last_verified_on: None,
+        last_verified_on: input.last_verified_on,
         year_started: input.year_started,
         looking_for_adopters: input.looking_for_adopters,
         contact,
@@ -202,12 +215,12 @@ pub async fn create(
     };
     let saved = model
         .into_active_model()
-        .insert(&txn)
+        .insert(txn)
         .await
         .map_err(|e| write::unique_conflict(e, format!("the slug {slug:?} is taken")))?;
-    set_sectors(&txn, saved.id, &input.sectors).await?;
+    set_sectors(txn, saved.id, &input.sectors).await?;
     audit(
-        &txn,
+        txn,
         viewer,
         "createPractice",
         "Practice",
@@ -216,7 +229,6 @@ pub async fn create(
         Some(&saved),
     )
     .await?;
-    txn.commit().await?;
     Ok(saved)
 }
 
@@ -287,7 +299,20 @@ pub async fn update(
     patch: PracticePatch,
 ) -> Result<practice::Model> {
     let txn = write::begin(db).await?;
-    let before = load_for_write(&txn, viewer, id, Some(version)).await?;
+    let saved = update_in(&txn, viewer, id, version, patch).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// [`update`] inside the caller's transaction.
+pub async fn update_in(
+    txn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    version: i32,
+    patch: PracticePatch,
+) -> Result<practice::Model> {
+    let before = load_for_write(txn, viewer, id, Some(version)).await?;
     let mut p = before.clone();
     if let Some(v) = patch.title {
         p.title = write::required_text("title", &v, MAX_TITLE)?;
@@ -325,11 +350,9 @@ pub async fn update(
     }
     if let Some(sectors) = &patch.sectors {
         check_sectors(sectors)?;
-        set_sectors(&txn, id, sectors).await?;
+        set_sectors(txn, id, sectors).await?;
     }
-    let saved = save(&txn, viewer, "updatePractice", &before, p).await?;
-    txn.commit().await?;
-    Ok(saved)
+    save(txn, viewer, "updatePractice", &before, p).await
 }
 
 /// Runs one small change (archive, verify, ...) as a versioned write.
@@ -417,9 +440,21 @@ pub async fn add_outcome(
     practice_id: Uuid,
     fields: OutcomeFields,
 ) -> Result<(outcome::Model, practice::Model)> {
-    let f = check_outcome(&fields)?;
     let txn = write::begin(db).await?;
-    let p = load_for_write(&txn, viewer, practice_id, None).await?;
+    let r = add_outcome_in(&txn, viewer, practice_id, fields).await?;
+    txn.commit().await?;
+    Ok(r)
+}
+
+/// [`add_outcome`] inside the caller's transaction.
+pub async fn add_outcome_in(
+    txn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    practice_id: Uuid,
+    fields: OutcomeFields,
+) -> Result<(outcome::Model, practice::Model)> {
+    let f = check_outcome(&fields)?;
+    let p = load_for_write(txn, viewer, practice_id, None).await?;
     let o = outcome::Model {
         id: Uuid::new_v4(),
         practice_id,
@@ -432,10 +467,10 @@ pub async fn add_outcome(
         source: f.source,
     }
     .into_active_model()
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit(
-        &txn,
+        txn,
         viewer,
         "addOutcome",
         "Outcome",
@@ -444,8 +479,7 @@ pub async fn add_outcome(
         Some(&o),
     )
     .await?;
-    let p = touch(&txn, viewer, "addOutcome", &p).await?;
-    txn.commit().await?;
+    let p = touch(txn, viewer, "addOutcome", &p).await?;
     Ok((o, p))
 }
 

@@ -4,11 +4,13 @@
 
 mod adoption_visit;
 mod agreement;
+mod import;
 mod practice;
 mod token;
 
 pub use adoption_visit::AdoptionVisitMutation;
 pub use agreement::AgreementMutation;
+pub use import::ImportMutation;
 pub use practice::PracticeMutation;
 pub use token::{TokenMutation, TokenQuery};
 
@@ -22,6 +24,7 @@ pub struct Mutation(
     PracticeMutation,
     AgreementMutation,
     AdoptionVisitMutation,
+    ImportMutation,
     TokenMutation,
 );
 

@@ -201,6 +201,7 @@ impl PracticeMutation {
                 status: input
                     .status
                     .map_or(entity::PracticeStatus::Active, Into::into),
+                last_verified_on: None,
                 year_started: input.year_started,
                 looking_for_adopters: input.looking_for_adopters.unwrap_or(false),
                 contact: input.contact,
