@@ -142,8 +142,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // One-shot commands print their own results; their logs stay quiet
+    // unless a filter is configured.
+    let filter = match (&command, config.log.as_str()) {
+        (Command::Serve(_), f) => f.to_owned(),
+        (_, "info") => "warn".to_owned(),
+        (_, f) => f.to_owned(),
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(EnvFilter::try_new(&filter).unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
         .init();
 

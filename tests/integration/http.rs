@@ -2,6 +2,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use tower::ServiceExt;
 
 use crate::*;
 
@@ -84,6 +85,43 @@ scenario!(
         assert!(response.starts_with("HTTP/1.1 200"), "{response}");
         assert!(response.contains("Kabupaten Sumedang"), "{response}");
         server.abort();
+        app.close().await;
+    }
+);
+
+scenario!(
+    the_http_layer_authenticates_bearer_tokens_and_can_require_them_for_reads,
+    with_demo,
+    |app| async move {
+        let post = |token: Option<&str>| {
+            let mut b = Request::post("/graphql").header("content-type", "application/json");
+            if let Some(t) = token {
+                b = b.header("authorization", t);
+            }
+            b.body(Body::from(
+                r#"{"query":"{ region(code: \"32\") { name } }"}"#,
+            ))
+            .unwrap()
+        };
+        let (status, body, _) = app.http(post(Some("Bearer bgr_unknown"))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+        let (status, _, _) = app.http(post(Some("Basic dXNlcjpwYXNz"))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let token = app.token("editor", Some("32.11")).await;
+        let (status, body, _) = app.http(post(Some(&format!("Bearer {token}")))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        let mut locked = app.state.clone();
+        locked.require_token_for_reads = true;
+        let resp = api::app(locked.clone()).oneshot(post(None)).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+        let resp = api::app(locked)
+            .oneshot(post(Some(&format!("Bearer {token}"))))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
         app.close().await;
     }
 );
