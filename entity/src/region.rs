@@ -19,6 +19,8 @@ pub struct Model {
     pub population: Option<i64>,
     /// Optimistic-concurrency version, bumped by every write.
     pub version: i32,
+    /// When the profile was last corrected; `None` for reference data as shipped.
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

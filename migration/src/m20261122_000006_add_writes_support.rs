@@ -60,6 +60,11 @@ enum Archived {
 }
 
 #[derive(DeriveIden)]
+enum Updated {
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
 enum Adoptions {
     Table,
 }
@@ -177,6 +182,14 @@ impl MigrationTrait for Migration {
         manager
             .alter_table(
                 Table::alter()
+                    .table(Regions::Table)
+                    .add_column(timestamp_with_time_zone_null(Updated::UpdatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
                     .table(Practices::Table)
                     .add_column(timestamp_with_time_zone_null(Archived::ArchivedAt))
                     .to_owned(),
@@ -185,6 +198,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Regions::Table)
+                    .drop_column(Updated::UpdatedAt)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()

@@ -215,9 +215,10 @@ scenario!(
             "FORBIDDEN",
         );
 
-        let fix = r#"mutation ($v: Int!) { correctRegionProfile(input: { code: "32.11", version: $v, population: 1200000 }) { region { population version } } }"#;
+        let fix = r#"mutation ($v: Int!) { correctRegionProfile(input: { code: "32.11", version: $v, population: 1200000 }) { region { population version updatedAt } } }"#;
         let d = app.data_as(&jabar, fix, json!({ "v": 1 })).await;
         assert_eq!(d["correctRegionProfile"]["region"]["population"], 1_200_000);
+        assert!(d["correctRegionProfile"]["region"]["updatedAt"].is_string());
         expect_error(
             &app.query_as(&jabar, fix, json!({ "v": 1 })).await,
             "CONFLICT",

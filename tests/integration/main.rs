@@ -13,6 +13,7 @@ mod fixtures;
 mod http;
 mod practices;
 mod regions;
+mod rejected_inputs;
 mod schema;
 mod seed;
 mod statements;

@@ -591,6 +591,7 @@ pub async fn correct_region(
         r.population = v;
     }
     r.version = before.version + 1;
+    r.updated_at = Some(Utc::now());
     let res = region::Entity::update_many()
         .set(r.clone().into_active_model().reset_all())
         .filter(region::Column::Code.eq(code))

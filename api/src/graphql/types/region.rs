@@ -166,6 +166,11 @@ impl Region {
             .collect())
     }
 
+    /// When the profile was last corrected; null for the reference data as shipped.
+    async fn updated_at(&self) -> Option<crate::graphql::scalars::DateTime> {
+        self.0.updated_at.map(crate::graphql::scalars::DateTime)
+    }
+
     /// Version for optimistic concurrency (profile corrections).
     async fn version(&self) -> i32 {
         self.0.version
