@@ -2,8 +2,8 @@
 //! GraphiQL at `/`, liveness at `/healthz`, readiness at `/readyz`.
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::State;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -14,6 +14,7 @@ use crate::auth::{self, Viewer};
 use crate::error::ApiError;
 use crate::graphql::AppSchema;
 use crate::graphql::loaders::{AppLoader, DbLoader};
+use crate::graphql_http;
 
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
@@ -119,18 +120,68 @@ impl std::task::Wake for YieldFlag {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(graphiql))
-        .route("/graphql", get(graphql).post(graphql))
+        .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .with_state(state)
 }
 
-async fn graphql(
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(media) = graphql_http::negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let params = match graphql_http::parse_post(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r.into_response(media),
+    };
+    run(state, &headers, params, media).await
+}
+
+async fn graphql_get(
     State(state): State<AppState>,
     headers: HeaderMap,
-    req: GraphQLRequest,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    let viewer = match bearer_token(&headers) {
+    let Some(media) = graphql_http::negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let params = match graphql_http::parse_get(query.as_deref()) {
+        Ok(p) => p,
+        Err(r) => return r.into_response(media),
+    };
+    if let Some(q) = params.get("query").and_then(|q| q.as_str())
+        && graphql_http::is_mutation(q, params.get("operationName").and_then(|n| n.as_str()))
+    {
+        return graphql_http::Rejection {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            code: "METHOD_NOT_ALLOWED",
+            message: "mutations are sent with POST".into(),
+        }
+        .into_response(media);
+    }
+    run(state, &headers, params, media).await
+}
+
+fn not_acceptable() -> Response {
+    graphql_http::Rejection {
+        status: StatusCode::NOT_ACCEPTABLE,
+        code: "NOT_ACCEPTABLE",
+        message: "accept application/graphql-response+json or application/json".into(),
+    }
+    .into_response(graphql_http::MediaType::Json)
+}
+
+async fn run(
+    state: AppState,
+    headers: &HeaderMap,
+    params: serde_json::Map<String, serde_json::Value>,
+    media: graphql_http::MediaType,
+) -> Response {
+    let request = match graphql_http::build_request(params) {
+        Ok(r) => r,
+        Err(r) => return r.into_response(media),
+    };
+    let viewer = match bearer_token(headers) {
         Ok(None) => Viewer::Anonymous,
         Ok(Some(token)) => match auth::authenticate(&state.db, token).await {
             Ok(v) => v,
@@ -146,7 +197,7 @@ async fn graphql(
             ),
         );
     }
-    GraphQLResponse::from(state.execute(req.into_inner().data(viewer)).await).into_response()
+    graphql_http::respond(state.execute(request.data(viewer)).await, media)
 }
 
 /// The token of an `Authorization: Bearer <token>` header, if any.

@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod graphql;
+pub mod graphql_http;
 pub mod http;
 pub mod seed;
 

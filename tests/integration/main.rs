@@ -11,6 +11,7 @@ mod errors;
 mod federation;
 mod fixtures;
 mod http;
+mod http_spec;
 mod practices;
 mod regions;
 mod rejected_inputs;
