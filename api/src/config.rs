@@ -59,6 +59,8 @@ pub struct Config {
     pub log: String,
     /// Refuse reads without a valid token (writes always need one).
     pub require_token_for_reads: bool,
+    /// Browser origins allowed by CORS (`*` for any); empty: none.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 /// Limits that protect the server from oversized requests.
@@ -70,6 +72,12 @@ pub struct Limits {
     pub max_page_size: u32,
     /// Maximum query depth.
     pub max_depth: usize,
+    /// Maximum query complexity; a list field counts `first` times its children.
+    pub max_complexity: usize,
+    /// Maximum number of aliases in one query.
+    pub max_aliases: usize,
+    /// Maximum request body, bytes.
+    pub max_body_bytes: usize,
 }
 
 impl Default for Limits {
@@ -78,6 +86,9 @@ impl Default for Limits {
             default_page_size: 20,
             max_page_size: 100,
             max_depth: 12,
+            max_complexity: 20_000,
+            max_aliases: 30,
+            max_body_bytes: 1024 * 1024,
         }
     }
 }
@@ -93,6 +104,7 @@ impl Default for Config {
             db_max_connections: 10,
             log: "info".to_owned(),
             require_token_for_reads: false,
+            cors_allowed_origins: Vec::new(),
         }
     }
 }
@@ -108,9 +120,13 @@ struct FileConfig {
     default_page_size: Option<u32>,
     max_page_size: Option<u32>,
     max_depth: Option<usize>,
+    max_complexity: Option<usize>,
+    max_aliases: Option<usize>,
+    max_body_bytes: Option<usize>,
     db_max_connections: Option<u32>,
     log: Option<String>,
     require_token_for_reads: Option<bool>,
+    cors_allowed_origins: Option<Vec<String>>,
 }
 
 /// Settings given on the command line; they win over everything else.
@@ -166,6 +182,15 @@ impl Config {
         if let Some(v) = from_file.max_depth {
             c.limits.max_depth = v;
         }
+        if let Some(v) = from_file.max_complexity {
+            c.limits.max_complexity = v;
+        }
+        if let Some(v) = from_file.max_aliases {
+            c.limits.max_aliases = v;
+        }
+        if let Some(v) = from_file.max_body_bytes {
+            c.limits.max_body_bytes = v;
+        }
         if let Some(v) = from_file.db_max_connections {
             c.db_max_connections = v;
         }
@@ -174,6 +199,9 @@ impl Config {
         }
         if let Some(v) = from_file.require_token_for_reads {
             c.require_token_for_reads = v;
+        }
+        if let Some(v) = from_file.cors_allowed_origins {
+            c.cors_allowed_origins = v;
         }
 
         let get = |k: &str| env.get(k).filter(|v| !v.is_empty()).cloned();
@@ -198,11 +226,27 @@ impl Config {
         if let Some(v) = get("BERGURU_MAX_DEPTH") {
             c.limits.max_depth = parse_num("BERGURU_MAX_DEPTH", &v)?;
         }
+        if let Some(v) = get("BERGURU_MAX_COMPLEXITY") {
+            c.limits.max_complexity = parse_num("BERGURU_MAX_COMPLEXITY", &v)?;
+        }
+        if let Some(v) = get("BERGURU_MAX_ALIASES") {
+            c.limits.max_aliases = parse_num("BERGURU_MAX_ALIASES", &v)?;
+        }
+        if let Some(v) = get("BERGURU_MAX_BODY_BYTES") {
+            c.limits.max_body_bytes = parse_num("BERGURU_MAX_BODY_BYTES", &v)?;
+        }
         if let Some(v) = get("BERGURU_DB_MAX_CONNECTIONS") {
             c.db_max_connections = parse_num("BERGURU_DB_MAX_CONNECTIONS", &v)?;
         }
         if let Some(v) = get("BERGURU_LOG") {
             c.log = v;
+        }
+        if let Some(v) = get("BERGURU_CORS_ALLOWED_ORIGINS") {
+            c.cors_allowed_origins = v
+                .split(',')
+                .map(|o| o.trim().to_owned())
+                .filter(|o| !o.is_empty())
+                .collect();
         }
         if let Some(v) = get("BERGURU_REQUIRE_TOKEN_FOR_READS") {
             c.require_token_for_reads = parse_bool("BERGURU_REQUIRE_TOKEN_FOR_READS", &v)?;

@@ -27,5 +27,7 @@ pub fn state(db: sea_orm::DatabaseConnection, limits: config::Limits) -> AppStat
         schema,
         db,
         require_token_for_reads: false,
+        limits,
+        cors_allowed_origins: Vec::new(),
     }
 }

@@ -440,6 +440,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     let mut state = api::state(db, config.limits);
     state.require_token_for_reads = config.require_token_for_reads;
+    state.cors_allowed_origins = config.cors_allowed_origins.clone();
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;

@@ -73,13 +73,13 @@ scenario!(
         let resp = app
             .query(&format!(r#"{{ region(code: "32.11") {{ {q} }} }}"#))
             .await;
-        let e = expect_error(&resp, "GRAPHQL_VALIDATION_FAILED");
+        let e = expect_error(&resp, "QUERY_TOO_DEEP");
         assert!(
             e["message"]
                 .as_str()
                 .unwrap()
                 .to_lowercase()
-                .contains("deep"),
+                .contains("at most 12"),
             "{resp:#}"
         );
         app.close().await;

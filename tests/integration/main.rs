@@ -12,6 +12,7 @@ mod federation;
 mod fixtures;
 mod http;
 mod http_spec;
+mod limits;
 mod practices;
 mod regions;
 mod rejected_inputs;

@@ -10,17 +10,53 @@ use std::sync::Arc;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
 };
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
 
-/// The extension factory registered on the schema.
+use crate::config::Limits;
+
+/// The extension factory registered on the schema; it also enforces the
+/// query limits, each with a code of its own (`QUERY_TOO_DEEP`,
+/// `QUERY_TOO_COMPLEX`, `TOO_MANY_ALIASES`).
 #[derive(Debug, Default, Clone, Copy)]
-pub struct ErrorCodes;
+pub struct ErrorCodes {
+    pub limits: Limits,
+}
 
 impl ExtensionFactory for ErrorCodes {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes)
+        Arc::new(*self)
     }
+}
+
+fn limit_error(code: &str, message: String) -> ServerError {
+    let mut e = ServerError::new(message, None);
+    ensure_code(&mut e, code);
+    e
+}
+
+fn count_aliases(doc: &ExecutableDocument) -> usize {
+    fn walk(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|sel| match &sel.node {
+                Selection::Field(f) => {
+                    usize::from(f.node.alias.is_some()) + walk(&f.node.selection_set.node)
+                }
+                Selection::InlineFragment(i) => walk(&i.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    doc.operations
+        .iter()
+        .map(|(_, op)| walk(&op.node.selection_set.node))
+        .sum::<usize>()
+        + doc
+            .fragments
+            .values()
+            .map(|f| walk(&f.node.selection_set.node))
+            .sum::<usize>()
 }
 
 fn ensure_code(e: &mut ServerError, code: &str) {
@@ -39,10 +75,21 @@ impl Extension for ErrorCodes {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables).await.map_err(|mut e| {
+        let doc = next.run(ctx, query, variables).await.map_err(|mut e| {
             ensure_code(&mut e, "GRAPHQL_PARSE_FAILED");
             e
-        })
+        })?;
+        let aliases = count_aliases(&doc);
+        if aliases > self.limits.max_aliases {
+            return Err(limit_error(
+                "TOO_MANY_ALIASES",
+                format!(
+                    "the query uses {aliases} aliases; at most {} are allowed",
+                    self.limits.max_aliases
+                ),
+            ));
+        }
+        Ok(doc)
     }
 
     async fn validation(
@@ -50,12 +97,31 @@ impl Extension for ErrorCodes {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|mut errors| {
+        let result = next.run(ctx).await.map_err(|mut errors| {
             for e in &mut errors {
                 ensure_code(e, "GRAPHQL_VALIDATION_FAILED");
             }
             errors
-        })
+        })?;
+        if result.depth > self.limits.max_depth {
+            return Err(vec![limit_error(
+                "QUERY_TOO_DEEP",
+                format!(
+                    "the query is {} levels deep; at most {} are allowed",
+                    result.depth, self.limits.max_depth
+                ),
+            )]);
+        }
+        if result.complexity > self.limits.max_complexity {
+            return Err(vec![limit_error(
+                "QUERY_TOO_COMPLEX",
+                format!(
+                    "the query's complexity is {} (a list counts `first` times its fields); at most {} is allowed",
+                    result.complexity, self.limits.max_complexity
+                ),
+            )]);
+        }
+        Ok(result)
     }
 
     async fn execute(

@@ -37,8 +37,9 @@ pub fn build_schema(deps: SchemaDeps) -> AppSchema {
         EmptySubscription,
     )
     .enable_federation()
-    .extension(error_codes::ErrorCodes)
-    .limit_depth(deps.limits.max_depth)
+    .extension(error_codes::ErrorCodes {
+        limits: deps.limits,
+    })
     .data(deps.limits)
     .data(deps.db)
     .finish()

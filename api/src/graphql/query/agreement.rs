@@ -60,6 +60,7 @@ impl AgreementQuery {
     }
 
     /// Agreements, filtered and ordered, a page at a time.
+    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
     async fn agreements(
         &self,
         ctx: &Context<'_>,

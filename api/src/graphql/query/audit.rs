@@ -37,6 +37,7 @@ pub struct AuditQuery;
 #[Object]
 impl AuditQuery {
     /// Every write, newest first (admins only).
+    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

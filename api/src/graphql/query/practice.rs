@@ -74,6 +74,7 @@ impl PracticeQuery {
     }
 
     /// Practices, filtered and ordered, a page at a time.
+    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
     async fn practices(
         &self,
         ctx: &Context<'_>,

@@ -44,6 +44,7 @@ impl RegionQuery {
     }
 
     /// Regions in code order (each province before its regencies and cities).
+    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
     async fn regions(
         &self,
         ctx: &Context<'_>,
