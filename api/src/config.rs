@@ -78,6 +78,8 @@ pub struct Limits {
     pub max_aliases: usize,
     /// Maximum request body, bytes.
     pub max_body_bytes: usize,
+    /// Automatic persisted queries kept in memory.
+    pub apq_cache_size: usize,
 }
 
 impl Default for Limits {
@@ -89,6 +91,7 @@ impl Default for Limits {
             max_complexity: 20_000,
             max_aliases: 30,
             max_body_bytes: 1024 * 1024,
+            apq_cache_size: 1000,
         }
     }
 }

@@ -328,3 +328,24 @@ mod tests {
         assert!(!is_mutation("not graphql", None));
     }
 }
+
+#[cfg(test)]
+mod apq_tests {
+    use super::*;
+
+    #[test]
+    fn extensions_reach_the_request() {
+        let mut m = Map::new();
+        m.insert(
+            "extensions".into(),
+            json!({ "persistedQuery": { "version": 1, "sha256Hash": "ab" } }),
+        );
+        let req = build_request(m).map_err(|r| r.message);
+        let req = req.unwrap_or_else(|m| panic!("{m}"));
+        assert!(
+            req.extensions.get("persistedQuery").is_some(),
+            "{:?}",
+            req.extensions
+        );
+    }
+}

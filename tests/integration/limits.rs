@@ -149,3 +149,50 @@ scenario!(
         app.close().await;
     }
 );
+
+scenario!(
+    automatic_persisted_queries_over_post_and_hash_only_get,
+    spawn,
+    |app| async move {
+        use sha2::Digest;
+        let q = "{ region(code: \"32.11\") { name } }";
+        let hash = format!("{:x}", sha2::Sha256::digest(q.as_bytes()));
+        let ext = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+        let post = |body: Value| {
+            Request::post("/graphql")
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap()
+        };
+        // Unknown hash: the code Apollo clients look for.
+        let (_, body, _) = app.http(post(json!({ "extensions": ext }))).await;
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["errors"][0]["message"], "PersistedQueryNotFound");
+        assert_eq!(
+            v["errors"][0]["extensions"]["code"],
+            "PERSISTED_QUERY_NOT_FOUND"
+        );
+        // Register with the full query, then hash only, over POST and GET.
+        let (status, body, _) = app
+            .http(post(json!({ "query": q, "extensions": ext })))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, body, _) = app.http(post(json!({ "extensions": ext }))).await;
+        assert!(body.contains("Kabupaten Sumedang"), "{body}");
+        let uri = format!(
+            "/graphql?extensions=%7B%22persistedQuery%22%3A%7B%22version%22%3A1%2C%22sha256Hash%22%3A%22{hash}%22%7D%7D"
+        );
+        let (status, body, _) = app
+            .http(Request::get(uri).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("Kabupaten Sumedang"));
+        // A hash that does not match its query is refused.
+        let bad = json!({ "persistedQuery": { "version": 1, "sha256Hash": "00" } });
+        let (_, body, _) = app
+            .http(post(json!({ "query": q, "extensions": bad })))
+            .await;
+        assert!(body.contains("BAD_USER_INPUT"), "{body}");
+        app.close().await;
+    }
+);

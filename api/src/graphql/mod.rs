@@ -2,6 +2,7 @@
 //! (`types/`), DataLoaders, pagination and scalars. `build_schema` is the one
 //! way to make a schema, used by the server, the SDL export and the tests.
 
+pub mod apq;
 pub mod connection;
 pub mod enums;
 pub mod error_codes;
@@ -37,6 +38,7 @@ pub fn build_schema(deps: SchemaDeps) -> AppSchema {
         EmptySubscription,
     )
     .enable_federation()
+    .extension(apq::PersistedQueries::new(deps.limits.apq_cache_size))
     .extension(error_codes::ErrorCodes {
         limits: deps.limits,
     })

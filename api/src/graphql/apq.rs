@@ -1,0 +1,133 @@
+//! Automatic persisted queries (the Apollo protocol): a client sends only
+//! the SHA-256 of a query it sent before; a miss answers
+//! `PERSISTED_QUERY_NOT_FOUND` (message `PersistedQueryNotFound`, which
+//! Apollo clients look for) and the client resends the full query with its
+//! hash, which is then remembered. The cache is bounded; the oldest entry
+//! leaves when it is full (least recently used). It is per process: a miss on another replica
+//! only costs one resend.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+};
+use async_graphql::{Request, ServerError, ServerResult};
+use sha2::{Digest, Sha256};
+
+/// The extension factory, holding the shared cache.
+#[derive(Clone)]
+pub struct PersistedQueries {
+    cache: Arc<Mutex<Cache>>,
+}
+
+struct Cache {
+    capacity: usize,
+    tick: u64,
+    entries: HashMap<String, (u64, String)>,
+}
+
+impl PersistedQueries {
+    /// A cache holding at most `capacity` queries.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            cache: Arc::new(Mutex::new(Cache {
+                capacity: capacity.max(1),
+                tick: 0,
+                entries: HashMap::new(),
+            })),
+        }
+    }
+
+    fn get(&self, hash: &str) -> Option<String> {
+        let mut c = self.cache.lock().ok()?;
+        c.tick += 1;
+        let tick = c.tick;
+        let entry = c.entries.get_mut(hash)?;
+        entry.0 = tick;
+        Some(entry.1.clone())
+    }
+
+    fn put(&self, hash: String, query: String) {
+        let Ok(mut c) = self.cache.lock() else { return };
+        c.tick += 1;
+        let tick = c.tick;
+        if c.entries.len() >= c.capacity && !c.entries.contains_key(&hash) {
+            // Least recently used leaves; a scan only when the cache is full.
+            if let Some(oldest) = c
+                .entries
+                .iter()
+                .min_by_key(|(_, (t, _))| *t)
+                .map(|(k, _)| k.clone())
+            {
+                c.entries.remove(&oldest);
+            }
+        }
+        c.entries.insert(hash, (tick, query));
+    }
+}
+
+impl ExtensionFactory for PersistedQueries {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(self.clone())
+    }
+}
+
+fn coded(message: impl Into<String>, code: &str) -> ServerError {
+    let mut e = ServerError::new(message, None);
+    e.extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    e
+}
+
+#[async_trait::async_trait]
+impl Extension for PersistedQueries {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let Some(pq) = request.extensions.remove("persistedQuery") else {
+            return next.run(ctx, request).await;
+        };
+        let pq = pq.into_json().unwrap_or_default();
+        if pq.get("version").and_then(|v| v.as_i64()) != Some(1) {
+            return Err(coded(
+                "only version 1 of persisted queries is supported",
+                "PERSISTED_QUERY_NOT_SUPPORTED",
+            ));
+        }
+        let Some(hash) = pq
+            .get("sha256Hash")
+            .and_then(|h| h.as_str())
+            .map(str::to_ascii_lowercase)
+        else {
+            return Err(coded("persistedQuery needs a sha256Hash", "BAD_USER_INPUT"));
+        };
+        if request.query.is_empty() {
+            return match self.get(&hash) {
+                Some(query) => {
+                    request.query = query;
+                    next.run(ctx, request).await
+                }
+                None => Err(coded("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")),
+            };
+        }
+        let actual = format!("{:x}", Sha256::digest(request.query.as_bytes()));
+        if actual != hash {
+            return Err(coded(
+                "provided sha256Hash does not match the query",
+                "BAD_USER_INPUT",
+            ));
+        }
+        // The text is kept, not a parsed document: a hit goes through the
+        // normal parse, validation and limits again. Only queries that parse
+        // are remembered.
+        if async_graphql::parser::parse_query(&request.query).is_ok() {
+            self.put(hash, request.query.clone());
+        }
+        next.run(ctx, request).await
+    }
+}
