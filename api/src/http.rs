@@ -125,6 +125,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(graphiql))
         .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .layer(axum::extract::DefaultBodyLimit::max(
@@ -276,6 +277,64 @@ async fn graphql_get(
         .into_response(media);
     }
     run(state, &headers, params, media).await
+}
+
+/// Subscriptions over WebSocket (`graphql-transport-ws`, and the older
+/// `graphql-ws`). The connection authenticates once, in `connection_init`
+/// (`{"Authorization": "Bearer <token>"}`); its DataLoader does not cache,
+/// so every event shows current data.
+async fn graphql_ws(
+    State(state): State<AppState>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::WebSocketUpgrade,
+) -> Response {
+    let schema = state.schema.clone();
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| connection_data(state, payload))
+                .serve()
+        })
+}
+
+async fn connection_data(
+    state: AppState,
+    payload: serde_json::Value,
+) -> async_graphql::Result<async_graphql::Data> {
+    let header = ["Authorization", "authorization"]
+        .iter()
+        .find_map(|k| {
+            payload
+                .get(k)
+                .or_else(|| payload.get("headers").and_then(|h| h.get(k)))
+        })
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    let viewer = match header {
+        None => Viewer::Anonymous,
+        Some(h) => {
+            let token = h
+                .strip_prefix("Bearer ")
+                .or_else(|| h.strip_prefix("bearer "))
+                .unwrap_or(&h)
+                .trim();
+            auth::authenticate(&state.db, token)
+                .await
+                .map_err(async_graphql::Error::from)?
+        }
+    };
+    if viewer == Viewer::Anonymous && state.require_token_for_reads {
+        return Err(
+            ApiError::unauthenticated("this server requires a token in connection_init").into(),
+        );
+    }
+    let loader = AppLoader::new(DbLoader::new(state.db.clone()), tokio::spawn);
+    loader.enable_all_cache(false);
+    let mut data = async_graphql::Data::default();
+    data.insert(viewer);
+    data.insert(loader);
+    Ok(data)
 }
 
 fn not_acceptable() -> Response {

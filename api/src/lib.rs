@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod graphql_http;
 pub mod http;
@@ -22,6 +23,7 @@ pub fn state(db: sea_orm::DatabaseConnection, limits: config::Limits) -> AppStat
     let schema = build_schema(SchemaDeps {
         db: db.clone(),
         limits,
+        events: events::EventBus::default(),
     });
     AppState {
         schema,

@@ -180,6 +180,7 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             let schema = api::graphql::build_schema(api::SchemaDeps {
                 db: sea_orm::DatabaseConnection::default(),
                 limits: config.limits,
+                events: api::events::EventBus::default(),
             });
             let sdl = if federation {
                 api::graphql::federation_sdl(&schema)

@@ -19,6 +19,7 @@ mod rejected_inputs;
 mod schema;
 mod seed;
 mod statements;
+mod subscriptions;
 mod writes;
 
 pub use serde_json::{Value, json};

@@ -10,6 +10,7 @@ fn schema() -> api::AppSchema {
     api::build_schema(api::SchemaDeps {
         db: sea_orm::DatabaseConnection::default(),
         limits: Limits::default(),
+        events: api::events::EventBus::default(),
     })
 }
 

@@ -11,9 +11,10 @@ pub mod mutation;
 pub mod pagination;
 pub mod query;
 pub mod scalars;
+pub mod subscription;
 pub mod types;
 
-use async_graphql::{Context, EmptySubscription, SDLExportOptions, Schema};
+use async_graphql::{Context, SDLExportOptions, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::config::Limits;
@@ -21,13 +22,15 @@ use crate::error::{ApiError, Result};
 use types::MissingContext;
 
 /// The Berguru schema.
-pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type AppSchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
 
 /// What the schema needs to run.
 #[derive(Clone, Debug)]
 pub struct SchemaDeps {
     pub db: DatabaseConnection,
     pub limits: Limits,
+    /// Where mutations publish changes for subscriptions.
+    pub events: crate::events::EventBus,
 }
 
 /// Builds the schema with its shared data (pool, limits) and federation.
@@ -35,7 +38,7 @@ pub fn build_schema(deps: SchemaDeps) -> AppSchema {
     Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
-        EmptySubscription,
+        subscription::Subscription,
     )
     .enable_federation()
     .extension(apq::PersistedQueries::new(deps.limits.apq_cache_size))
@@ -44,6 +47,7 @@ pub fn build_schema(deps: SchemaDeps) -> AppSchema {
     })
     .data(deps.limits)
     .data(deps.db)
+    .data(deps.events)
     .finish()
 }
 

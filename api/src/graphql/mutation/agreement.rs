@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 
-use super::{patch, viewer};
+use super::{patch, publish_agreement, viewer};
 use crate::domain::agreement_edit::{self, AgreementPatch, NewAgreement, PartyInput};
 use crate::domain::parse_id;
 use crate::error::Result;
@@ -227,6 +227,7 @@ impl AgreementMutation {
             },
         )
         .await?;
+        publish_agreement(ctx, &a).await?;
         Ok(AgreementPayload {
             agreement: Agreement(a),
         })
@@ -343,6 +344,10 @@ impl AgreementMutation {
             input.note,
         )
         .await?;
+        publish_agreement(ctx, &r.agreement).await?;
+        if let Some(renewal) = &r.renewal {
+            publish_agreement(ctx, renewal).await?;
+        }
         Ok(AdvanceAgreementPayload {
             agreement: Agreement(r.agreement),
             renewal: r.renewal.map(Agreement),
@@ -365,6 +370,7 @@ impl AgreementMutation {
             input.findings,
         )
         .await?;
+        publish_agreement(ctx, &a).await?;
         Ok(RecordEvaluationPayload {
             evaluation: AgreementEvaluation(e),
             agreement: Agreement(a),

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 
-use super::{patch, viewer};
+use super::{patch, publish_practice, viewer};
 use crate::domain::parse_id;
 use crate::domain::practice_edit::{self, NewPractice, OutcomeFields, PracticePatch};
 use crate::error::Result;
@@ -210,6 +210,7 @@ impl PracticeMutation {
             },
         )
         .await?;
+        publish_practice(ctx, &p, true);
         Ok(PracticePayload {
             practice: Practice(p),
         })
@@ -245,6 +246,7 @@ impl PracticeMutation {
             },
         )
         .await?;
+        publish_practice(ctx, &p, false);
         Ok(PracticePayload {
             practice: Practice(p),
         })
@@ -269,6 +271,7 @@ impl PracticeMutation {
             },
         )
         .await?;
+        publish_practice(ctx, &p, false);
         Ok(PracticePayload {
             practice: Practice(p),
         })
@@ -292,6 +295,7 @@ impl PracticeMutation {
             },
         )
         .await?;
+        publish_practice(ctx, &p, false);
         Ok(PracticePayload {
             practice: Practice(p),
         })
@@ -306,6 +310,7 @@ impl PracticeMutation {
         let id = parse_id("input.id", &input.id)?;
         let today = chrono::Utc::now().date_naive();
         let p = practice_edit::verify(db(ctx)?, viewer(ctx), id, input.version, today).await?;
+        publish_practice(ctx, &p, false);
         Ok(PracticePayload {
             practice: Practice(p),
         })
@@ -330,6 +335,7 @@ impl PracticeMutation {
             },
         )
         .await?;
+        publish_practice(ctx, &p, false);
         Ok(PracticePayload {
             practice: Practice(p),
         })
@@ -344,6 +350,7 @@ impl PracticeMutation {
         let id = parse_id("input.practiceId", &input.practice_id)?;
         let (o, p) =
             practice_edit::add_outcome(db(ctx)?, viewer(ctx), id, input.outcome.into()).await?;
+        publish_practice(ctx, &p, false);
         Ok(OutcomePayload {
             outcome: Outcome(o),
             practice: Practice(p),
@@ -359,6 +366,7 @@ impl PracticeMutation {
         let id = parse_id("input.id", &input.id)?;
         let (o, p) =
             practice_edit::update_outcome(db(ctx)?, viewer(ctx), id, input.outcome.into()).await?;
+        publish_practice(ctx, &p, false);
         Ok(OutcomePayload {
             outcome: Outcome(o),
             practice: Practice(p),
@@ -373,6 +381,7 @@ impl PracticeMutation {
     ) -> Result<PracticePayload> {
         let id = parse_id("input.id", &input.id)?;
         let p = practice_edit::remove_outcome(db(ctx)?, viewer(ctx), id).await?;
+        publish_practice(ctx, &p, false);
         Ok(PracticePayload {
             practice: Practice(p),
         })

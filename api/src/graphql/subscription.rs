@@ -1,0 +1,145 @@
+//! Subscriptions over WebSocket (`graphql-transport-ws` at `/graphql/ws`):
+//! agreement stage changes and new or updated practices, filtered by region.
+//! Authorised like reads: when the server requires a token for reads, the
+//! connection must send one in `connection_init`.
+
+use async_graphql::{Context, ID, Object, Subscription};
+use futures_util::Stream;
+use futures_util::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::error::Result;
+use crate::events::{Event, EventBus};
+use crate::graphql::enums::AgreementStage;
+use crate::graphql::loaders::{AgreementById, PracticeById};
+use crate::graphql::types::{Agreement, Practice, load_one};
+
+/// An agreement reached a stage.
+pub struct AgreementStageEvent {
+    agreement_id: uuid::Uuid,
+    stage: entity::AgreementStage,
+    region_codes: Vec<String>,
+}
+
+/// An agreement reached a stage.
+#[Object]
+impl AgreementStageEvent {
+    /// The stage reached.
+    async fn stage(&self) -> AgreementStage {
+        self.stage.into()
+    }
+
+    /// Codes of the party regions.
+    async fn region_codes(&self) -> &[String] {
+        &self.region_codes
+    }
+
+    /// The agreement as it is now.
+    async fn agreement(&self, ctx: &Context<'_>) -> Result<Option<Agreement>> {
+        Ok(load_one(ctx, AgreementById(self.agreement_id))
+            .await?
+            .map(Agreement))
+    }
+}
+
+/// A practice was created or changed.
+pub struct PracticeEvent {
+    practice_id: uuid::Uuid,
+    owner_region_code: String,
+    created: bool,
+}
+
+/// A practice was created or changed.
+#[Object]
+impl PracticeEvent {
+    /// True for a new practice, false for a change.
+    async fn created(&self) -> bool {
+        self.created
+    }
+
+    /// Code of the owner region.
+    async fn owner_region_code(&self) -> &str {
+        &self.owner_region_code
+    }
+
+    /// The practice as it is now.
+    async fn practice(&self, ctx: &Context<'_>) -> Result<Option<Practice>> {
+        Ok(load_one(ctx, PracticeById(self.practice_id))
+            .await?
+            .map(Practice))
+    }
+}
+
+fn events(ctx: &Context<'_>) -> impl Stream<Item = Event> + use<> {
+    let rx = ctx.data::<EventBus>().map(EventBus::subscribe).ok();
+    // A lagging subscriber skips what it missed rather than failing.
+    futures_util::stream::iter(rx)
+        .flat_map(BroadcastStream::new)
+        .filter_map(|e| async move { e.ok() })
+}
+
+/// The root of subscriptions.
+#[derive(Default)]
+pub struct Subscription;
+
+/// Live changes over WebSocket (`/graphql/ws`, `graphql-transport-ws`).
+#[Subscription]
+impl Subscription {
+    /// Agreement stage changes (and new proposals); only those with this
+    /// region as a party when `regionCode` is given.
+    async fn agreement_stage_changed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only agreements this region is a party to.")] region_code: Option<ID>,
+    ) -> impl Stream<Item = AgreementStageEvent> + use<> {
+        let region = region_code.map(|c| c.0);
+        events(ctx).filter_map(move |e| {
+            let region = region.clone();
+            async move {
+                match e {
+                    Event::AgreementStage {
+                        agreement_id,
+                        stage,
+                        region_codes,
+                    } if region.as_ref().is_none_or(|r| region_codes.contains(r)) => {
+                        Some(AgreementStageEvent {
+                            agreement_id,
+                            stage,
+                            region_codes,
+                        })
+                    }
+                    _ => None,
+                }
+            }
+        })
+    }
+
+    /// New and updated practices; only those owned by this region when
+    /// `regionCode` is given.
+    async fn practice_changed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only practices owned by this region.")] region_code: Option<ID>,
+    ) -> impl Stream<Item = PracticeEvent> + use<> {
+        let region = region_code.map(|c| c.0);
+        events(ctx).filter_map(move |e| {
+            let region = region.clone();
+            async move {
+                match e {
+                    Event::Practice {
+                        practice_id,
+                        owner_region_code,
+                        created,
+                    } if region.as_ref().is_none_or(|r| *r == owner_region_code) => {
+                        Some(PracticeEvent {
+                            practice_id,
+                            owner_region_code,
+                            created,
+                        })
+                    }
+                    _ => None,
+                }
+            }
+        })
+    }
+}
