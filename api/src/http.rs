@@ -27,6 +27,8 @@ pub struct AppState {
     pub limits: crate::config::Limits,
     /// Origins allowed to call the API from a browser (`*` for any).
     pub cors_allowed_origins: Vec<String>,
+    /// Counters for `/metrics`.
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -128,6 +130,7 @@ pub fn app(state: AppState) -> Router {
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .layer(axum::extract::DefaultBodyLimit::max(
             state.limits.max_body_bytes,
         ))
@@ -372,7 +375,32 @@ async fn run(
             ),
         );
     }
-    graphql_http::respond(state.execute(request.data(viewer)).await, media)
+    let operation = request.operation_name.clone();
+    let started = std::time::Instant::now();
+    let response = state.execute(request.data(viewer)).await;
+    state.metrics.record(
+        operation.as_deref(),
+        started.elapsed(),
+        response.errors.iter().map(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .map_or_else(
+                    || "UNKNOWN".to_owned(),
+                    |c| c.to_string().trim_matches('"').to_owned(),
+                )
+        }),
+    );
+    graphql_http::respond(response, media)
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    let mut resp = state.metrics.render(&state.db).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    resp
 }
 
 /// The token of an `Authorization: Bearer <token>` header, if any.

@@ -13,6 +13,7 @@ pub mod events;
 pub mod graphql;
 pub mod graphql_http;
 pub mod http;
+pub mod metrics;
 pub mod seed;
 
 pub use graphql::{AppSchema, SchemaDeps, build_schema};
@@ -31,5 +32,6 @@ pub fn state(db: sea_orm::DatabaseConnection, limits: config::Limits) -> AppStat
         require_token_for_reads: false,
         limits,
         cors_allowed_origins: Vec::new(),
+        metrics: std::sync::Arc::new(metrics::Metrics::default()),
     }
 }

@@ -157,3 +157,70 @@ scenario!(
         app.close().await;
     }
 );
+
+scenario!(
+    metrics_count_operations_latency_errors_and_pool_use,
+    spawn,
+    |app| async move {
+        let post = |body: &str| {
+            Request::post("/graphql")
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_owned()))
+                .unwrap()
+        };
+        let router = api::app(app.state.clone());
+        for _ in 0..2 {
+            router.clone().oneshot(post(r#"{"query":"query RegionCount { regions { totalCount } }","operationName":"RegionCount"}"#)).await.unwrap();
+        }
+        router
+            .clone()
+            .oneshot(post(
+                r#"{"query":"{ regions(first: 1000) { totalCount } }"}"#,
+            ))
+            .await
+            .unwrap();
+        let resp = router
+            .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert!(
+            resp.headers()
+                .get("content-type")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("text/plain")
+        );
+        let body = String::from_utf8(
+            http_body_util::BodyExt::collect(resp.into_body())
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
+        .unwrap();
+        assert!(
+            body.contains("berguru_graphql_requests_total{operation=\"RegionCount\"} 2"),
+            "{body}"
+        );
+        assert!(
+            body.contains("berguru_graphql_requests_total{operation=\"anonymous\"} 1"),
+            "{body}"
+        );
+        assert!(
+            body.contains(
+                "berguru_graphql_request_duration_seconds_count{operation=\"RegionCount\"} 2"
+            ),
+            "{body}"
+        );
+        assert!(
+            body.contains("berguru_graphql_errors_total{code=\"BAD_USER_INPUT\"} 1"),
+            "{body}"
+        );
+        assert!(
+            body.contains("berguru_db_pool_connections{state=\"open\"}"),
+            "{body}"
+        );
+        app.close().await;
+    }
+);
