@@ -1,0 +1,699 @@
+//! The embedded engine: tantivy, with typo tolerance (fuzzy terms by word
+//! length, as Meilisearch does), prefix search on the last word, field
+//! weights, synonyms and joined spellings from [`crate::vocab`], facet counts,
+//! the shared filters and the proven-transfer boost.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader,
+    TantivyDocument, Term,
+};
+
+use crate::filter::FACETS;
+use crate::{
+    DocKind, Document, Highlight, Hit, Rebuild, Result, SearchEngine, SearchError, SearchRequest,
+    SearchResponse, Sort, vocab,
+};
+
+const TOKENIZER: &str = "berguru";
+const WRITER_MEMORY: usize = 30_000_000;
+/// Bumped when the schema changes; an index of another version is rebuilt.
+const SCHEMA_VERSION: &str = "v1";
+
+#[derive(Clone, Copy, Debug)]
+struct Fields {
+    key: Field,
+    kind: Field,
+    title: Field,
+    names: Field,
+    aliases: Field,
+    summary: Field,
+    body: Field,
+    facets: Field,
+    proven: Field,
+    verified: Field,
+}
+
+/// Searchable text fields and their weights, most important first (the same
+/// order as Meilisearch's searchable attributes).
+fn weighted(f: &Fields) -> [(Field, Score); 5] {
+    [
+        (f.title, 4.0),
+        (f.names, 3.0),
+        (f.aliases, 3.0),
+        (f.summary, 2.0),
+        (f.body, 1.0),
+    ]
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |stored: bool| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored { o.set_stored() } else { o }
+    };
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | STORED),
+        kind: b.add_text_field("kind", STRING),
+        title: b.add_text_field("title", text(true)),
+        names: b.add_text_field("names", text(true)),
+        aliases: b.add_text_field("aliases", text(false)),
+        summary: b.add_text_field("summary", text(true)),
+        body: b.add_text_field("body", text(false)),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
+        proven: b.add_u64_field("proven", FAST),
+        verified: b.add_i64_field("verified", FAST),
+    };
+    (b.build(), fields)
+}
+
+fn register(index: &Index) {
+    index.tokenizers().register(
+        TOKENIZER,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .build(),
+    );
+}
+
+fn internal(e: impl std::fmt::Display) -> SearchError {
+    SearchError::Internal(e.to_string())
+}
+
+/// One open index with its reader and writer.
+struct Live {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    /// The folder of the index; `None` in RAM.
+    dir: Option<PathBuf>,
+}
+
+impl Live {
+    fn open(dir: Option<PathBuf>) -> Result<Live> {
+        let (schema, fields) = schema();
+        let index = match &dir {
+            None => Index::create_in_ram(schema),
+            Some(d) => {
+                std::fs::create_dir_all(d).map_err(internal)?;
+                let mmap = tantivy::directory::MmapDirectory::open(d).map_err(internal)?;
+                Index::open_or_create(mmap, schema).map_err(internal)?
+            }
+        };
+        register(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(internal)?;
+        let writer = index
+            .writer_with_num_threads(1, WRITER_MEMORY)
+            .map_err(internal)?;
+        Ok(Live {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            dir,
+        })
+    }
+
+    fn write(&self, f: impl FnOnce(&IndexWriter, &Fields) -> Result<()>) -> Result<()> {
+        let mut w = self
+            .writer
+            .lock()
+            .map_err(|_| internal("index writer lock poisoned"))?;
+        f(&w, &self.fields)?;
+        w.commit().map_err(internal)?;
+        self.reader.reload().map_err(internal)?;
+        Ok(())
+    }
+}
+
+fn key(kind: DocKind, id: &str) -> String {
+    format!("{}:{id}", kind.as_str())
+}
+
+fn facet(attr: &str, value: &str) -> Facet {
+    Facet::from_path([attr, value])
+}
+
+fn to_tantivy(doc: &Document, f: &Fields) -> TantivyDocument {
+    let mut t = TantivyDocument::default();
+    let kind = doc.kind();
+    t.add_text(f.key, key(kind, doc.id()));
+    t.add_text(f.kind, kind.as_str());
+    let mut facets: Vec<(&str, String)> = Vec::new();
+    match doc {
+        Document::Practice(p) => {
+            t.add_text(f.title, &p.title);
+            t.add_text(
+                f.names,
+                format!(
+                    "{} {} {}",
+                    p.owner_name,
+                    p.province_name,
+                    p.sector_names.join(" ")
+                ),
+            );
+            t.add_text(f.summary, &p.summary);
+            t.add_text(
+                f.body,
+                format!("{} {} {}", p.description, p.lessons, p.outcomes.join(" ")),
+            );
+            t.add_text(f.aliases, &p.aliases);
+            for s in &p.sector {
+                facets.push((crate::filter::SECTOR, s.clone()));
+            }
+            facets.push((crate::filter::PROVINCE, p.province.clone()));
+            facets.push((crate::filter::REGION_KIND, p.region_kind.clone()));
+            facets.push((crate::filter::STATUS, p.status.clone()));
+            facets.push((
+                crate::filter::LOOKING_FOR_ADOPTERS,
+                p.looking_for_adopters.to_string(),
+            ));
+            facets.push((crate::filter::HAS_OUTCOMES, p.has_outcomes.to_string()));
+            t.add_u64(f.proven, u64::from(p.proven));
+            t.add_i64(f.verified, p.last_verified_days);
+        }
+        Document::Agreement(a) => {
+            t.add_text(f.title, &a.title);
+            t.add_text(f.names, format!("{} {}", a.number, a.party_names.join(" ")));
+            t.add_text(f.summary, a.scope.join(" · "));
+            t.add_text(f.body, a.agencies.join(" "));
+            t.add_text(f.aliases, &a.aliases);
+            for p in &a.province {
+                facets.push((crate::filter::PROVINCE, p.clone()));
+            }
+            for k in &a.region_kind {
+                facets.push((crate::filter::REGION_KIND, k.clone()));
+            }
+            facets.push((crate::filter::STAGE, a.stage.clone()));
+            t.add_u64(f.proven, u64::from(a.proven));
+            t.add_i64(f.verified, 0);
+        }
+        Document::Region(r) => {
+            t.add_text(f.title, &r.name);
+            t.add_text(f.names, format!("{} {}", r.capital, r.province_name));
+            t.add_text(f.summary, "");
+            t.add_text(f.body, &r.code);
+            t.add_text(f.aliases, &r.aliases);
+            facets.push((crate::filter::PROVINCE, r.province.clone()));
+            facets.push((crate::filter::REGION_KIND, r.region_kind.clone()));
+            t.add_u64(f.proven, u64::from(r.proven));
+            t.add_i64(f.verified, 0);
+        }
+    }
+    for (attr, value) in facets {
+        t.add_facet(f.facets, facet(attr, &value));
+    }
+    t
+}
+
+/// The embedded engine.
+#[derive(Clone)]
+pub struct EmbeddedEngine {
+    live: Arc<RwLock<Arc<Live>>>,
+    /// Where indexes live (a folder per generation), or `None` for RAM.
+    root: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for EmbeddedEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmbeddedEngine")
+            .field("root", &self.root)
+            .finish()
+    }
+}
+
+impl EmbeddedEngine {
+    /// An index in memory (tests, or a data folder that is not wanted).
+    pub fn in_ram() -> Result<EmbeddedEngine> {
+        Ok(EmbeddedEngine {
+            live: Arc::new(RwLock::new(Arc::new(Live::open(None)?))),
+            root: None,
+        })
+    }
+
+    /// An index kept under `root` (the data folder's `search/`). The folder
+    /// `CURRENT` names points at the generation in use; a rebuild writes a new
+    /// generation and swaps the pointer.
+    pub fn open(root: &Path) -> Result<EmbeddedEngine> {
+        std::fs::create_dir_all(root).map_err(internal)?;
+        let current = std::fs::read_to_string(root.join("CURRENT"))
+            .ok()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| s.starts_with(SCHEMA_VERSION) && root.join(s).is_dir());
+        let name = match current {
+            Some(n) => n,
+            None => {
+                let n = format!("{SCHEMA_VERSION}-1");
+                std::fs::write(root.join("CURRENT"), &n).map_err(internal)?;
+                n
+            }
+        };
+        let live = Live::open(Some(root.join(&name)))?;
+        Ok(EmbeddedEngine {
+            live: Arc::new(RwLock::new(Arc::new(live))),
+            root: Some(root.to_owned()),
+        })
+    }
+
+    fn live(&self) -> Result<Arc<Live>> {
+        self.live
+            .read()
+            .map(|l| Arc::clone(&l))
+            .map_err(|_| internal("index lock poisoned"))
+    }
+
+    fn search_blocking(live: &Live, req: &SearchRequest) -> Result<SearchResponse> {
+        let f = live.fields;
+        let kinds = req.effective_kinds();
+        if kinds.is_empty() {
+            return Ok(SearchResponse {
+                engine: "embedded",
+                ..SearchResponse::default()
+            });
+        }
+        let words = vocab::query_words(&req.query);
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Kind restriction.
+        must.push((
+            Occur::Must,
+            any_of(
+                kinds
+                    .iter()
+                    .map(|k| Term::from_field_text(f.kind, k.as_str()))
+                    .collect(),
+            ),
+        ));
+        for (attr, values) in req.filter.conditions() {
+            must.push((
+                Occur::Must,
+                any_of(
+                    values
+                        .iter()
+                        .map(|v| Term::from_facet(f.facets, &facet(attr, v)))
+                        .collect(),
+                ),
+            ));
+        }
+        if !words.is_empty() {
+            let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (i, w) in words.iter().enumerate() {
+                let last = i + 1 == words.len();
+                should.push((Occur::Should, word_query(&f, w, last)));
+            }
+            for phrase in vocab::expansions(&words) {
+                let parts: Vec<(Occur, Box<dyn Query>)> = phrase
+                    .iter()
+                    .map(|w| (Occur::Must, exact_word_query(&f, w)))
+                    .collect();
+                should.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(BooleanQuery::new(parts)), 0.8)),
+                ));
+            }
+            must.push((Occur::Must, Box::new(BooleanQuery::new(should))));
+        }
+        let query = BooleanQuery::new(must);
+        let searcher = live.reader.searcher();
+        let mut facet_collector = FacetCollector::for_field("facets");
+        for attr in FACETS {
+            facet_collector.add_facet(Facet::from_path([attr]));
+        }
+        let limit = req.limit.max(1);
+        let top = TopDocs::with_limit(limit).and_offset(req.offset);
+        let sort = req.sort;
+        let ranked = top.tweak_score(move |segment: &SegmentReader| {
+            let proven = segment
+                .fast_fields()
+                .u64("proven")
+                .ok()
+                .map(|c| c.first_or_default_col(0));
+            let verified = segment
+                .fast_fields()
+                .i64("verified")
+                .ok()
+                .map(|c| c.first_or_default_col(0));
+            move |doc: tantivy::DocId, score: Score| {
+                let p = proven.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
+                let v = verified.as_ref().map(|c| c.get_val(doc)).unwrap_or(0);
+                #[allow(clippy::cast_precision_loss)]
+                let boosted = score * (1.0 + 0.15 * ((1 + p) as Score).ln());
+                match sort {
+                    Sort::Relevance => (0i64, boosted),
+                    #[allow(clippy::cast_possible_wrap)]
+                    Sort::MostProven => (p as i64, boosted),
+                    Sort::RecentlyVerified => (v, boosted),
+                }
+            }
+        });
+        let (top, total, facets) = searcher
+            .search(&query, &(ranked, Count, facet_collector))
+            .map_err(internal)?;
+        let mut out = SearchResponse {
+            engine: "embedded",
+            total: total as u64,
+            ..SearchResponse::default()
+        };
+        for attr in FACETS {
+            let root = Facet::from_path([attr]);
+            let mut counts = std::collections::BTreeMap::new();
+            for (value, count) in facets.get(root) {
+                if let Some(last) = value.to_path().last() {
+                    counts.insert((*last).to_owned(), count);
+                }
+            }
+            if !counts.is_empty() {
+                out.facets.insert(attr.to_owned(), counts);
+            }
+        }
+        for ((_, score), addr) in top {
+            out.hits.push(hit(&searcher, &f, addr, score, &words)?);
+        }
+        Ok(out)
+    }
+}
+
+fn any_of(terms: Vec<Term>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        terms
+            .into_iter()
+            .map(|t| {
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+                )
+            })
+            .collect(),
+    ))
+}
+
+/// A query word in any searchable field: exact (BM25, weighted by field),
+/// within the typo budget, and as a prefix for the last word.
+fn word_query(f: &Fields, word: &str, last: bool) -> Box<dyn Query> {
+    let budget = vocab::typo_budget(word);
+    let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (field, weight) in weighted(f) {
+        let term = Term::from_field_text(field, word);
+        parts.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                weight,
+            )),
+        ));
+        if budget > 0 {
+            parts.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(FuzzyTermQuery::new(term.clone(), budget, true)),
+                    weight * 0.5,
+                )),
+            ));
+        }
+        if last && word.chars().count() >= 2 {
+            parts.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(FuzzyTermQuery::new_prefix(term, 0, true)),
+                    weight * 0.4,
+                )),
+            ));
+        }
+    }
+    Box::new(BooleanQuery::new(parts))
+}
+
+/// A word of a synonym or joined spelling: exact, in any field.
+fn exact_word_query(f: &Fields, word: &str) -> Box<dyn Query> {
+    let parts = weighted(f)
+        .into_iter()
+        .map(|(field, weight)| {
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, word),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    weight,
+                )) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    Box::new(BooleanQuery::new(parts))
+}
+
+fn hit(
+    searcher: &tantivy::Searcher,
+    f: &Fields,
+    addr: DocAddress,
+    score: Score,
+    words: &[String],
+) -> Result<Hit> {
+    let doc: TantivyDocument = searcher.doc(addr).map_err(internal)?;
+    let key = doc
+        .get_first(f.key)
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| internal("document without key"))?;
+    let (kind, id) = key
+        .split_once(':')
+        .ok_or_else(|| internal("malformed document key"))?;
+    let kind = DocKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == kind)
+        .ok_or_else(|| internal("unknown document kind"))?;
+    let id = match kind {
+        DocKind::Region => id.replace('_', "."),
+        _ => id.to_owned(),
+    };
+    let mut highlights = Vec::new();
+    for (name, field) in [("title", f.title), ("summary", f.summary)] {
+        if let Some(text) = doc.get_first(field).and_then(|v| v.as_str())
+            && let Some(snippet) = highlight(text, words, name == "summary")
+        {
+            highlights.push(Highlight {
+                field: name.to_owned(),
+                snippet,
+            });
+        }
+    }
+    Ok(Hit {
+        kind,
+        id,
+        score: f64::from(score / (score + 1.0)),
+        highlights,
+    })
+}
+
+/// Marks the words of `text` matching a query word with `<em>`, the rest
+/// HTML-escaped; `crop` keeps about 30 words around the first match.
+/// `None` when nothing matches.
+pub fn highlight(text: &str, words: &[String], crop: bool) -> Option<String> {
+    // Split into (is_word, piece) runs, keeping separators.
+    let mut pieces: Vec<(bool, &str)> = Vec::new();
+    let mut start = 0;
+    let mut in_word = None;
+    for (i, c) in text.char_indices() {
+        let w = c.is_alphanumeric();
+        match in_word {
+            Some(prev) if prev != w => {
+                pieces.push((prev, &text[start..i]));
+                start = i;
+            }
+            _ => {}
+        }
+        in_word = Some(w);
+    }
+    if let Some(w) = in_word {
+        pieces.push((w, &text[start..]));
+    }
+    let matched: Vec<bool> = pieces
+        .iter()
+        .map(|(is_word, p)| {
+            *is_word && {
+                let lower = p.to_lowercase();
+                words
+                    .iter()
+                    .enumerate()
+                    .any(|(i, q)| vocab::word_matches(&lower, q, i + 1 == words.len()))
+            }
+        })
+        .collect();
+    let first = matched.iter().position(|m| *m)?;
+    let (from, to) = if crop {
+        let from = first.saturating_sub(20);
+        (from, (from + 60).min(pieces.len()))
+    } else {
+        (0, pieces.len())
+    };
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    for i in from..to {
+        if matched[i] {
+            out.push_str("<em>");
+            crate::escape_html(pieces[i].1, &mut out);
+            out.push_str("</em>");
+        } else {
+            crate::escape_html(pieces[i].1, &mut out);
+        }
+    }
+    if to < pieces.len() {
+        out.push('…');
+    }
+    Some(out)
+}
+
+#[async_trait::async_trait]
+impl SearchEngine for EmbeddedEngine {
+    fn name(&self) -> &'static str {
+        "embedded"
+    }
+
+    async fn prepare(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn upsert(&self, docs: Vec<Document>) -> Result<()> {
+        let live = self.live()?;
+        blocking(move || {
+            live.write(|w, f| {
+                for d in &docs {
+                    w.delete_term(Term::from_field_text(f.key, &key(d.kind(), d.id())));
+                    w.add_document(to_tantivy(d, f)).map_err(internal)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn delete(&self, kind: DocKind, ids: Vec<String>) -> Result<()> {
+        let live = self.live()?;
+        blocking(move || {
+            live.write(|w, f| {
+                for id in &ids {
+                    w.delete_term(Term::from_field_text(f.key, &key(kind, id)));
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        let live = self.live()?;
+        let req = request.clone();
+        blocking(move || EmbeddedEngine::search_blocking(&live, &req)).await
+    }
+
+    async fn count(&self, kind: DocKind) -> Result<u64> {
+        let live = self.live()?;
+        blocking(move || {
+            let q = TermQuery::new(
+                Term::from_field_text(live.fields.kind, kind.as_str()),
+                IndexRecordOption::Basic,
+            );
+            let n = live
+                .reader
+                .searcher()
+                .search(&q, &Count)
+                .map_err(internal)?;
+            Ok(n as u64)
+        })
+        .await
+    }
+
+    async fn health(&self) -> Result<()> {
+        self.live().map(|_| ())
+    }
+
+    async fn begin_rebuild(&self) -> Result<Box<dyn Rebuild>> {
+        let (dir, name) = match &self.root {
+            None => (None, None),
+            Some(root) => {
+                let name = format!(
+                    "{SCHEMA_VERSION}-{}",
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_millis())
+                        .unwrap_or(0)
+                );
+                (Some(root.join(&name)), Some(name))
+            }
+        };
+        let fresh = blocking(move || Live::open(dir)).await?;
+        Ok(Box::new(EmbeddedRebuild {
+            engine: self.clone(),
+            fresh: Arc::new(fresh),
+            name,
+        }))
+    }
+}
+
+struct EmbeddedRebuild {
+    engine: EmbeddedEngine,
+    fresh: Arc<Live>,
+    name: Option<String>,
+}
+
+#[async_trait::async_trait]
+impl Rebuild for EmbeddedRebuild {
+    async fn add(&mut self, docs: Vec<Document>) -> Result<()> {
+        let fresh = Arc::clone(&self.fresh);
+        blocking(move || {
+            fresh.write(|w, f| {
+                for d in &docs {
+                    w.add_document(to_tantivy(d, f)).map_err(internal)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn finish(self: Box<Self>) -> Result<()> {
+        let old = {
+            let mut guard = self
+                .engine
+                .live
+                .write()
+                .map_err(|_| internal("index lock poisoned"))?;
+            std::mem::replace(&mut *guard, Arc::clone(&self.fresh))
+        };
+        if let (Some(root), Some(name)) = (&self.engine.root, &self.name) {
+            std::fs::write(root.join("CURRENT"), name).map_err(internal)?;
+            if let Some(old_dir) = &old.dir {
+                // Searches still holding the old index keep their mmaps.
+                let _ = std::fs::remove_dir_all(old_dir);
+            }
+        }
+        let _ = old.index.directory();
+        Ok(())
+    }
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| internal(format!("search task failed: {e}")))?
+}
