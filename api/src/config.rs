@@ -61,6 +61,36 @@ pub struct Config {
     pub require_token_for_reads: bool,
     /// Browser origins allowed by CORS (`*` for any); empty: none.
     pub cors_allowed_origins: Vec<String>,
+    /// The search engine.
+    pub search: SearchConfig,
+}
+
+/// Which search engine answers, and how to reach Meilisearch.
+#[derive(Clone, Debug)]
+pub struct SearchConfig {
+    /// Meilisearch URL; `None` means the embedded engine in `data_dir/search`.
+    pub meili_url: Option<String>,
+    /// Meilisearch API key (an indexing key with search rights; never the
+    /// master key in production).
+    pub meili_api_key: Option<Secret>,
+    /// Prefix of the Meilisearch index names.
+    pub index_prefix: String,
+    /// Bound on every Meilisearch call, in milliseconds.
+    pub timeout_ms: u64,
+    /// How often the outbox worker looks for changes, in milliseconds.
+    pub outbox_poll_ms: u64,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self {
+            meili_url: None,
+            meili_api_key: None,
+            index_prefix: "berguru_".to_owned(),
+            timeout_ms: 2_000,
+            outbox_poll_ms: 250,
+        }
+    }
 }
 
 /// Limits that protect the server from oversized requests.
@@ -108,6 +138,7 @@ impl Default for Config {
             log: "info".to_owned(),
             require_token_for_reads: false,
             cors_allowed_origins: Vec::new(),
+            search: SearchConfig::default(),
         }
     }
 }
@@ -130,6 +161,10 @@ struct FileConfig {
     log: Option<String>,
     require_token_for_reads: Option<bool>,
     cors_allowed_origins: Option<Vec<String>>,
+    meili_url: Option<String>,
+    meili_api_key: Option<Secret>,
+    meili_index_prefix: Option<String>,
+    search_timeout_ms: Option<u64>,
 }
 
 /// Settings given on the command line; they win over everything else.
@@ -206,6 +241,14 @@ impl Config {
         if let Some(v) = from_file.cors_allowed_origins {
             c.cors_allowed_origins = v;
         }
+        c.search.meili_url = from_file.meili_url;
+        c.search.meili_api_key = from_file.meili_api_key;
+        if let Some(v) = from_file.meili_index_prefix {
+            c.search.index_prefix = v;
+        }
+        if let Some(v) = from_file.search_timeout_ms {
+            c.search.timeout_ms = v;
+        }
 
         let get = |k: &str| env.get(k).filter(|v| !v.is_empty()).cloned();
         if let Some(v) = get("BERGURU_LISTEN") {
@@ -251,6 +294,18 @@ impl Config {
                 .filter(|o| !o.is_empty())
                 .collect();
         }
+        if let Some(v) = get("BERGURU_MEILI_URL").or_else(|| get("MEILI_URL")) {
+            c.search.meili_url = Some(v);
+        }
+        if let Some(v) = get("BERGURU_MEILI_API_KEY").or_else(|| get("MEILI_API_KEY")) {
+            c.search.meili_api_key = Some(Secret(v));
+        }
+        if let Some(v) = get("BERGURU_MEILI_INDEX_PREFIX") {
+            c.search.index_prefix = v;
+        }
+        if let Some(v) = get("BERGURU_SEARCH_TIMEOUT_MS") {
+            c.search.timeout_ms = parse_num("BERGURU_SEARCH_TIMEOUT_MS", &v)?;
+        }
         if let Some(v) = get("BERGURU_REQUIRE_TOKEN_FOR_READS") {
             c.require_token_for_reads = parse_bool("BERGURU_REQUIRE_TOKEN_FOR_READS", &v)?;
         }
@@ -283,6 +338,31 @@ impl Config {
             return Err(ConfigError::Invalid {
                 key: "default_page_size",
                 message: format!("must be between 1 and max_page_size ({})", l.max_page_size),
+            });
+        }
+        if let Some(u) = &self.search.meili_url
+            && !u.starts_with("http://")
+        {
+            return Err(ConfigError::Invalid {
+                key: "meili_url",
+                message: "must start with http:// (this build has no TLS client; reach Meilisearch on a private network or through a local TLS proxy)".into(),
+            });
+        }
+        if self.search.timeout_ms == 0 {
+            return Err(ConfigError::Invalid {
+                key: "search_timeout_ms",
+                message: "must be at least 1".into(),
+            });
+        }
+        if !self
+            .search
+            .index_prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(ConfigError::Invalid {
+                key: "meili_index_prefix",
+                message: "may hold only letters, digits, `_` and `-`".into(),
             });
         }
         if self.db_max_connections == 0 {

@@ -33,6 +33,9 @@ pub enum ApiError {
     Forbidden { message: String },
     /// The write lost a race (stale `version`) or would duplicate something.
     Conflict { message: String },
+    /// The search engine cannot answer now (down, slow or failing); writes
+    /// still succeed and reach it later through the outbox.
+    SearchUnavailable { message: String },
     /// Something broke on our side; the cause is logged, never shown.
     Internal { id: uuid::Uuid },
 }
@@ -74,6 +77,13 @@ impl ApiError {
         }
     }
 
+    /// The search engine cannot answer now.
+    pub fn search_unavailable(message: impl Into<String>) -> Self {
+        Self::SearchUnavailable {
+            message: message.into(),
+        }
+    }
+
     /// Logs `cause` once, with an id the client also gets, and hides it.
     pub fn internal(cause: &(dyn std::error::Error + 'static)) -> Self {
         let id = uuid::Uuid::new_v4();
@@ -89,6 +99,7 @@ impl ApiError {
             Self::Unauthenticated { .. } => "UNAUTHENTICATED",
             Self::Forbidden { .. } => "FORBIDDEN",
             Self::Conflict { .. } => "CONFLICT",
+            Self::SearchUnavailable { .. } => "SEARCH_UNAVAILABLE",
             Self::Internal { .. } => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -100,7 +111,8 @@ impl ApiError {
             | Self::NotFound { message }
             | Self::Unauthenticated { message }
             | Self::Forbidden { message }
-            | Self::Conflict { message } => message,
+            | Self::Conflict { message }
+            | Self::SearchUnavailable { message } => message,
             Self::Internal { .. } => "Internal error",
         }
     }

@@ -29,6 +29,8 @@ pub struct AppState {
     pub cors_allowed_origins: Vec<String>,
     /// Counters for `/metrics`.
     pub metrics: std::sync::Arc<crate::metrics::Metrics>,
+    /// The search engine, for `/readyz`.
+    pub search: crate::search_sync::Engine,
 }
 
 impl AppState {
@@ -446,10 +448,22 @@ async fn healthz() -> &'static str {
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     match state.db.ping().await {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(serde_json::json!({ "status": "ready", "database": "ok" })),
-        ),
+        Ok(()) => {
+            // Search down is "degraded", not "unavailable": reads and writes
+            // still work, and the outbox catches the engine up later.
+            let search_ok = state.search.health().await.is_ok();
+            let backlog = crate::search_sync::backlog(&state.db).await.ok();
+            (
+                StatusCode::OK,
+                Json(serde_json::json!({
+                    "status": if search_ok { "ready" } else { "degraded" },
+                    "database": "ok",
+                    "search": if search_ok { "ok" } else { "unavailable" },
+                    "searchEngine": state.search.name(),
+                    "searchOutboxBacklog": backlog,
+                })),
+            )
+        }
         Err(e) => {
             tracing::warn!(error = %e, "readiness check: database unreachable");
             (

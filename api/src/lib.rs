@@ -14,17 +14,24 @@ pub mod graphql;
 pub mod graphql_http;
 pub mod http;
 pub mod metrics;
+pub mod search_sync;
 pub mod seed;
 
 pub use graphql::{AppSchema, SchemaDeps, build_schema};
 pub use http::{AppState, app};
 
-/// Builds the application state (schema and pool) from a connection and limits.
-pub fn state(db: sea_orm::DatabaseConnection, limits: config::Limits) -> AppState {
+/// Builds the application state (schema, pool and search engine) from a
+/// connection, limits and an engine.
+pub fn state(
+    db: sea_orm::DatabaseConnection,
+    limits: config::Limits,
+    search: search_sync::Engine,
+) -> AppState {
     let schema = build_schema(SchemaDeps {
         db: db.clone(),
         limits,
         events: events::EventBus::default(),
+        search: search.clone(),
     });
     AppState {
         schema,
@@ -33,5 +40,6 @@ pub fn state(db: sea_orm::DatabaseConnection, limits: config::Limits) -> AppStat
         limits,
         cors_allowed_origins: Vec::new(),
         metrics: std::sync::Arc::new(metrics::Metrics::default()),
+        search,
     }
 }

@@ -181,6 +181,7 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
                 db: sea_orm::DatabaseConnection::default(),
                 limits: config.limits,
                 events: api::events::EventBus::default(),
+                search: std::sync::Arc::new(search::embedded::EmbeddedEngine::in_ram()?),
             });
             let sdl = if federation {
                 api::graphql::federation_sdl(&schema)
@@ -439,7 +440,14 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     {
         tracing::info!("demo data loaded into the new embedded database");
     }
-    let mut state = api::state(db, config.limits);
+    let engine = api::search_sync::engine_from_config(&config)?;
+    tracing::info!(engine = engine.name(), "search engine");
+    api::search_sync::spawn_worker(
+        db.clone(),
+        engine.clone(),
+        std::time::Duration::from_millis(config.search.outbox_poll_ms),
+    );
+    let mut state = api::state(db, config.limits, engine);
     state.require_token_for_reads = config.require_token_for_reads;
     state.cors_allowed_origins = config.cors_allowed_origins.clone();
     let listener = tokio::net::TcpListener::bind(config.listen)

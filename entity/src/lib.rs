@@ -18,6 +18,7 @@ pub mod practice;
 pub mod practice_sector;
 pub mod region;
 pub mod region_index;
+pub mod search_outbox;
 pub mod visit;
 pub mod visit_practice;
 

@@ -11,6 +11,7 @@ mod m20261122_000003_create_agreements;
 mod m20261122_000004_create_adoptions_and_visits;
 mod m20261122_000005_load_regions;
 mod m20261122_000006_add_writes_support;
+mod m20261122_000007_create_search_outbox;
 
 /// Runs every migration in order; `berguru migrate` and the server start call it.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_create_adoptions_and_visits::Migration),
             Box::new(m20261122_000005_load_regions::Migration),
             Box::new(m20261122_000006_add_writes_support::Migration),
+            Box::new(m20261122_000007_create_search_outbox::Migration),
         ]
     }
 }

@@ -91,7 +91,7 @@ pub fn expansions(words: &[String]) -> Vec<Vec<String>> {
             .any(|p| !p.is_empty() && words.windows(p.len()).any(|w| w == p.as_slice()));
         let joined_present = group.iter().any(|p| {
             let joined: String = self::words(p).concat();
-            words.iter().any(|w| *w == joined)
+            words.contains(&joined)
         });
         if present || joined_present {
             for p in phrases {

@@ -17,6 +17,7 @@ mod practices;
 mod regions;
 mod rejected_inputs;
 mod schema;
+mod search;
 mod seed;
 mod statements;
 mod subscriptions;

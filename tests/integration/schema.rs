@@ -11,6 +11,7 @@ fn schema() -> api::AppSchema {
         db: sea_orm::DatabaseConnection::default(),
         limits: Limits::default(),
         events: api::events::EventBus::default(),
+        search: std::sync::Arc::new(search::embedded::EmbeddedEngine::in_ram().unwrap()),
     })
 }
 

@@ -26,11 +26,59 @@ pub enum Backend {
     Postgres,
 }
 
+/// Which search engine a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchBackend {
+    /// The embedded engine, in RAM: always.
+    Embedded,
+    /// Meilisearch at `MEILI_URL` (with `MEILI_MASTER_KEY`), on indexes of
+    /// the test's own: only when `MEILI_URL` is set.
+    Meili,
+}
+
+/// Meilisearch indexes made for one test, deleted after it.
+struct MeiliIndexes(search::meili::MeiliEngine);
+
+impl Drop for MeiliIndexes {
+    fn drop(&mut self) {
+        let engine = self.0.clone();
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(engine.drop_all()).ok()
+        })
+        .join();
+    }
+}
+
+/// The Meilisearch engine for a test, on a unique index prefix; `None`
+/// without `MEILI_URL`.
+pub fn meili_engine() -> Option<search::meili::MeiliEngine> {
+    let url = std::env::var("MEILI_URL").ok().filter(|u| !u.is_empty())?;
+    let key = std::env::var("MEILI_MASTER_KEY")
+        .or_else(|_| std::env::var("MEILI_API_KEY"))
+        .ok();
+    let prefix = format!("t{}_", uuid::Uuid::new_v4().simple());
+    Some(
+        search::meili::MeiliEngine::new(
+            &url,
+            key.as_deref(),
+            &prefix,
+            std::time::Duration::from_secs(10),
+        )
+        .expect("Meilisearch client"),
+    )
+}
+
 /// A running application on its own database.
 pub struct TestApp {
     pub backend: Backend,
+    pub search_backend: SearchBackend,
     pub db: DatabaseConnection,
     pub state: AppState,
+    _meili: Option<MeiliIndexes>,
     statements: Arc<AtomicUsize>,
     log: Arc<std::sync::Mutex<Vec<String>>>,
     pg_drop: Option<PgDatabase>,
@@ -81,17 +129,55 @@ impl TestApp {
         Self::spawn_with_limits(backend, Limits::default()).await
     }
 
-    /// Like [`TestApp::spawn`], with the demo data loaded.
+    /// Like [`TestApp::spawn`], with the demo data loaded (and indexed).
     pub async fn with_demo(backend: Backend) -> Option<Self> {
         let app = Self::spawn(backend).await?;
-        api::seed::load_demo(&app.db)
+        app.load_demo().await;
+        Some(app)
+    }
+
+    /// Starts the app on `backend` and the `search` engine; `None` when
+    /// either is not available (no `DATABASE_URL`, no `MEILI_URL`).
+    pub async fn spawn_search(backend: Backend, search: SearchBackend) -> Option<Self> {
+        Self::start(backend, Limits::default(), search).await
+    }
+
+    /// Like [`TestApp::spawn_search`], with the demo data loaded and indexed.
+    pub async fn with_demo_search(backend: Backend, search: SearchBackend) -> Option<Self> {
+        let app = Self::spawn_search(backend, search).await?;
+        app.load_demo().await;
+        Some(app)
+    }
+
+    /// Loads the demo data set and brings the index up to date, as the
+    /// server's start does.
+    pub async fn load_demo(&self) {
+        api::seed::load_demo(&self.db)
             .await
             .expect("demo data loads");
-        Some(app)
+        api::search_sync::ensure_complete(&self.db, self.state.search.as_ref())
+            .await
+            .expect("index rebuilt");
+    }
+
+    /// Sends every pending outbox row to the engine now (the server's worker
+    /// does it every few hundred milliseconds).
+    pub async fn sync_search(&self) {
+        api::search_sync::drain(&self.db, self.state.search.as_ref())
+            .await
+            .expect("outbox drains");
     }
 
     /// Starts the app with custom limits.
     pub async fn spawn_with_limits(backend: Backend, limits: Limits) -> Option<Self> {
+        Self::start(backend, limits, SearchBackend::Embedded).await
+    }
+
+    async fn start(backend: Backend, limits: Limits, search: SearchBackend) -> Option<Self> {
+        let meili = match search {
+            SearchBackend::Embedded => None,
+            SearchBackend::Meili => Some(meili_engine()?),
+        };
         // SQLite runs on a file in WAL mode, as in production: shared-cache
         // memory databases lock differently and would hide real contention.
         let sqlite_dir = match backend {
@@ -140,16 +226,26 @@ impl TestApp {
             });
         }
         api::db::migrate(&db).await.expect("migrations apply");
-        let state = api::state(db.clone(), limits);
-        Some(Self {
+        let engine: api::search_sync::Engine = match &meili {
+            Some(m) => Arc::new(m.clone()),
+            None => Arc::new(search::embedded::EmbeddedEngine::in_ram().expect("RAM index")),
+        };
+        let state = api::state(db.clone(), limits, engine);
+        let app = Self {
             backend,
+            search_backend: search,
+            _meili: meili.map(MeiliIndexes),
             db,
             state,
             statements,
             log,
             pg_drop,
             _sqlite_dir: sqlite_dir,
-        })
+        };
+        api::search_sync::ensure_complete(&app.db, app.state.search.as_ref())
+            .await
+            .expect("search index prepared");
+        Some(app)
     }
 
     /// Runs a query through the schema (tier 1) and returns the JSON
@@ -314,6 +410,75 @@ pub fn expect_error(resp: &Value, code: &str) -> Value {
         .find(|e| e["extensions"]["code"] == code)
         .unwrap_or_else(|| panic!("expected error code {code}, got {resp:#}"));
     e.clone()
+}
+
+/// Declares a search scenario: on SQLite and PostgreSQL (with
+/// `DATABASE_URL`), each with the embedded engine and with Meilisearch (with
+/// `MEILI_URL`; skipped, and saying so, without). `$spawn` is
+/// `spawn_search` or `with_demo_search`.
+#[macro_export]
+macro_rules! search_scenario {
+    ($name:ident, $spawn:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::TestApp) {
+                $body.await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite_embedded() {
+                let app = $crate::TestApp::$spawn(
+                    $crate::Backend::Sqlite,
+                    $crate::SearchBackend::Embedded,
+                )
+                .await
+                .expect("sqlite test app");
+                run(app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres_embedded() {
+                match $crate::TestApp::$spawn(
+                    $crate::Backend::Postgres,
+                    $crate::SearchBackend::Embedded,
+                )
+                .await
+                {
+                    Some(app) => run(app).await,
+                    None => eprintln!("skipped: DATABASE_URL is not set, PostgreSQL pass not run"),
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite_meilisearch() {
+                match $crate::TestApp::$spawn($crate::Backend::Sqlite, $crate::SearchBackend::Meili)
+                    .await
+                {
+                    Some(app) => run(app).await,
+                    None => eprintln!("skipped: MEILI_URL is not set, Meilisearch pass not run"),
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres_meilisearch() {
+                if std::env::var("MEILI_URL").map_or(true, |u| u.is_empty()) {
+                    eprintln!("skipped: MEILI_URL is not set, Meilisearch pass not run");
+                    return;
+                }
+                match $crate::TestApp::$spawn(
+                    $crate::Backend::Postgres,
+                    $crate::SearchBackend::Meili,
+                )
+                .await
+                {
+                    Some(app) => run(app).await,
+                    None => eprintln!("skipped: DATABASE_URL is not set, PostgreSQL pass not run"),
+                }
+            }
+        }
+    };
 }
 
 /// Declares a test scenario that runs on SQLite and, when `DATABASE_URL` is

@@ -103,7 +103,8 @@ fn check_len(field: &str, v: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
-/// Records one write in the audit log, inside the write's transaction.
+/// Records one write in the audit log, inside the write's transaction,
+/// and queues the searchable objects it touched for the search outbox.
 pub async fn audit<B: Serialize, A: Serialize>(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -126,6 +127,15 @@ pub async fn audit<B: Serialize, A: Serialize>(
             .transpose()
             .map_err(|e| ApiError::internal(&e))?,
     );
+    let object_id = object_id.to_string();
+    crate::search_sync::enqueue_for_audit(
+        db,
+        object_type,
+        &object_id,
+        before.as_ref(),
+        after.as_ref(),
+    )
+    .await?;
     audit_entry::Model {
         id: Uuid::new_v4(),
         at: Utc::now(),
@@ -133,7 +143,7 @@ pub async fn audit<B: Serialize, A: Serialize>(
         actor: viewer.actor(),
         action: action.to_owned(),
         object_type: object_type.to_owned(),
-        object_id: object_id.to_string(),
+        object_id,
         before,
         after,
     }

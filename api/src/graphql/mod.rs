@@ -31,6 +31,8 @@ pub struct SchemaDeps {
     pub limits: Limits,
     /// Where mutations publish changes for subscriptions.
     pub events: crate::events::EventBus,
+    /// The search engine (embedded or Meilisearch).
+    pub search: crate::search_sync::Engine,
 }
 
 /// Builds the schema with its shared data (pool, limits) and federation.
@@ -48,6 +50,7 @@ pub fn build_schema(deps: SchemaDeps) -> AppSchema {
     .data(deps.limits)
     .data(deps.db)
     .data(deps.events)
+    .data(deps.search)
     .finish()
 }
 

@@ -4,11 +4,13 @@ mod agreement;
 mod audit;
 mod practice;
 mod region;
+mod search;
 mod visit;
 
 pub use agreement::{AgreementFilter, AgreementOrderBy, AgreementQuery};
 pub use practice::{PracticeFilter, PracticeOrderBy, PracticeQuery};
 pub use region::{RegionFilter, RegionQuery};
+pub use search::SearchQuery;
 pub use visit::VisitQuery;
 
 /// The root of all reads.
@@ -20,4 +22,5 @@ pub struct Query(
     VisitQuery,
     crate::graphql::mutation::TokenQuery,
     audit::AuditQuery,
+    SearchQuery,
 );

@@ -1,0 +1,718 @@
+//! Keeping the search engine in step with the database, without losing a
+//! write: a transactional outbox.
+//!
+//! - Every write that changes a searchable object records an outbox row in
+//!   its own transaction ([`enqueue_for_audit`], called by the audit record
+//!   every write makes).
+//! - A background worker ([`spawn_worker`]) drains the outbox in batches:
+//!   it rebuilds the documents from the database, sends them to the engine,
+//!   and deletes the rows only after the engine confirmed them. A failure
+//!   leaves the rows, with a growing backoff.
+//! - At start, [`ensure_complete`] rebuilds the index when the engine's
+//!   document counts differ from the database (a new embedded index, a new
+//!   Meilisearch, data loaded by `seed-demo`).
+//! - [`reindex`] rebuilds everything into fresh indexes and swaps them in,
+//!   so search keeps answering meanwhile.
+//!
+//! Replicas can all run the worker: documents are rebuilt from the database
+//! at the time of sending, and upserts are idempotent, so a row processed
+//! twice does no harm.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{Datelike, Utc};
+use entity::{
+    AdoptionStage, AgreementStage, adoption, agreement, agreement_party, agreement_practice,
+    outcome, practice, practice_sector, region, search_outbox,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use search::{AgreementDoc, DocKind, Document, PracticeDoc, RegionDoc, SearchEngine};
+use uuid::Uuid;
+
+use crate::error::{ApiError, Result};
+
+/// The engine in use, shared by the schema, the HTTP layer and the worker.
+pub type Engine = Arc<dyn SearchEngine>;
+
+/// Rows sent to the engine per batch.
+pub const BATCH: u64 = 200;
+
+/// Builds the engine the configuration asks for: Meilisearch when a URL is
+/// set, else the embedded engine in `data_dir/search`.
+pub fn engine_from_config(config: &crate::config::Config) -> Result<Engine, search::SearchError> {
+    let s = &config.search;
+    match &s.meili_url {
+        Some(url) => Ok(Arc::new(search::meili::MeiliEngine::new(
+            url,
+            s.meili_api_key.as_ref().map(crate::config::Secret::expose),
+            &s.index_prefix,
+            Duration::from_millis(s.timeout_ms),
+        )?)),
+        None => Ok(Arc::new(search::embedded::EmbeddedEngine::open(
+            &config.data_dir.join("search"),
+        )?)),
+    }
+}
+
+fn kind_name(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Practice => "practice",
+        DocKind::Agreement => "agreement",
+        DocKind::Region => "region",
+    }
+}
+
+/// Records that an object must be (re)indexed, in the caller's transaction.
+pub async fn enqueue(db: &impl ConnectionTrait, kind: DocKind, id: &str) -> Result<()> {
+    let now = Utc::now();
+    search_outbox::ActiveModel {
+        kind: sea_orm::Set(kind_name(kind).to_owned()),
+        object_id: sea_orm::Set(id.to_owned()),
+        enqueued_at: sea_orm::Set(now),
+        attempts: sea_orm::Set(0),
+        next_attempt_at: sea_orm::Set(now),
+        last_error: sea_orm::Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The searchable objects a write touched, from its audit record: the object
+/// itself, or the practice or agreement a child row belongs to.
+pub async fn enqueue_for_audit(
+    db: &impl ConnectionTrait,
+    object_type: &str,
+    object_id: &str,
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> Result<()> {
+    let field = |name: &str| -> Option<String> {
+        after
+            .or(before)
+            .and_then(|v| v.get(name))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    let mut targets: Vec<(DocKind, String)> = Vec::new();
+    match object_type {
+        "Practice" => targets.push((DocKind::Practice, object_id.to_owned())),
+        "Agreement" => targets.push((DocKind::Agreement, object_id.to_owned())),
+        "Region" => targets.push((DocKind::Region, object_id.to_owned())),
+        "Outcome" | "Adoption" => {
+            if let Some(p) = field("practice_id") {
+                targets.push((DocKind::Practice, p));
+            }
+        }
+        "AgreementParty" | "AgreementEvaluation" => {
+            if let Some(a) = field("agreement_id") {
+                targets.push((DocKind::Agreement, a));
+            }
+        }
+        "AgreementPractice" => {
+            if let Some(a) = field("agreement_id") {
+                targets.push((DocKind::Agreement, a));
+            }
+            if let Some(p) = field("practice_id") {
+                targets.push((DocKind::Practice, p));
+            }
+        }
+        _ => {}
+    }
+    for (kind, id) in targets {
+        enqueue(db, kind, &id).await?;
+    }
+    Ok(())
+}
+
+/// Number of rows waiting in the outbox (for `/metrics` and `/readyz`).
+pub async fn backlog(db: &DatabaseConnection) -> Result<u64> {
+    Ok(search_outbox::Entity::find().count(db).await?)
+}
+
+/// Sends every due outbox row to the engine, a batch at a time; returns the
+/// number of rows confirmed. On an engine failure the batch stays, with its
+/// attempt count raised and its next attempt pushed back, and the error is
+/// returned.
+pub async fn drain(db: &DatabaseConnection, engine: &dyn SearchEngine) -> Result<usize> {
+    let mut done = 0;
+    loop {
+        let rows = search_outbox::Entity::find()
+            .filter(search_outbox::Column::NextAttemptAt.lte(Utc::now()))
+            .order_by_asc(search_outbox::Column::Id)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        if rows.is_empty() {
+            return Ok(done);
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        match send(db, engine, &rows).await {
+            Ok(()) => {
+                search_outbox::Entity::delete_many()
+                    .filter(search_outbox::Column::Id.is_in(ids))
+                    .exec(db)
+                    .await?;
+                done += rows.len();
+            }
+            Err(e) => {
+                let attempts = rows.iter().map(|r| r.attempts).max().unwrap_or(0) + 1;
+                let backoff = Duration::from_secs(1 << attempts.clamp(0, 8) as u32);
+                let next = Utc::now()
+                    + chrono::Duration::from_std(backoff).unwrap_or(chrono::Duration::seconds(60));
+                for r in rows {
+                    let mut am = r.into_active_model();
+                    am.attempts = sea_orm::Set(attempts);
+                    am.next_attempt_at = sea_orm::Set(next);
+                    am.last_error = sea_orm::Set(Some(e.message().to_owned()));
+                    am.update(db).await?;
+                }
+                return Err(e);
+            }
+        }
+    }
+}
+
+async fn send(
+    db: &DatabaseConnection,
+    engine: &dyn SearchEngine,
+    rows: &[search_outbox::Model],
+) -> Result<()> {
+    let mut practices: BTreeSet<Uuid> = BTreeSet::new();
+    let mut agreements: BTreeSet<Uuid> = BTreeSet::new();
+    let mut regions: BTreeSet<String> = BTreeSet::new();
+    for r in rows {
+        match r.kind.as_str() {
+            "practice" => practices.extend(Uuid::parse_str(&r.object_id).ok()),
+            "agreement" => agreements.extend(Uuid::parse_str(&r.object_id).ok()),
+            "region" => {
+                regions.insert(r.object_id.clone());
+            }
+            _ => {}
+        }
+    }
+    // An agreement's stage changes the transfer counts of its practices.
+    if !agreements.is_empty() {
+        let links = agreement_practice::Entity::find()
+            .filter(agreement_practice::Column::AgreementId.is_in(agreements.iter().copied()))
+            .all(db)
+            .await?;
+        practices.extend(links.into_iter().map(|l| l.practice_id));
+    }
+    let practices: Vec<Uuid> = practices.into_iter().collect();
+    let agreements: Vec<Uuid> = agreements.into_iter().collect();
+    let regions: Vec<String> = regions.into_iter().collect();
+    let all_regions = region_map(db).await?;
+    let mut docs = Vec::new();
+    let (p_docs, p_gone) = practice_docs(db, &all_regions, &practices).await?;
+    docs.extend(p_docs);
+    let (a_docs, a_gone) = agreement_docs(db, &all_regions, &agreements).await?;
+    docs.extend(a_docs);
+    let mut r_gone = Vec::new();
+    for code in &regions {
+        match all_regions.get(code) {
+            Some(r) => docs.push(region_doc(&all_regions, r)),
+            None => r_gone.push(code.clone()),
+        }
+    }
+    engine.upsert(docs).await.map_err(search_error)?;
+    engine
+        .delete(DocKind::Practice, p_gone)
+        .await
+        .map_err(search_error)?;
+    engine
+        .delete(DocKind::Agreement, a_gone)
+        .await
+        .map_err(search_error)?;
+    engine
+        .delete(DocKind::Region, r_gone)
+        .await
+        .map_err(search_error)?;
+    Ok(())
+}
+
+/// Maps an engine error to the API's: `SEARCH_UNAVAILABLE` when the engine
+/// cannot answer.
+pub fn search_error(e: search::SearchError) -> ApiError {
+    match e {
+        search::SearchError::Unavailable(m) => {
+            tracing::warn!(error = %m, "search engine unavailable");
+            ApiError::search_unavailable(
+                "search is unavailable right now; try again shortly (your data is safe: changes are indexed when the engine is back)",
+            )
+        }
+        search::SearchError::Invalid(m) => ApiError::bad_input("filter", m),
+        other @ search::SearchError::Internal(_) => ApiError::internal(&other),
+    }
+}
+
+/// Makes the index complete ([`ensure_complete`], retried until the engine
+/// answers), then runs [`drain`] every `poll` until the process ends;
+/// failures are logged and retried with the rows' backoff.
+pub fn spawn_worker(
+    db: DatabaseConnection,
+    engine: Engine,
+    poll: Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut failing = false;
+        let mut complete = false;
+        loop {
+            if !complete {
+                match ensure_complete(&db, engine.as_ref()).await {
+                    Ok(rebuilt) => {
+                        complete = true;
+                        if rebuilt {
+                            tracing::info!("search index rebuilt from the database");
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e.message(), "search index check failed; will retry");
+                        tokio::time::sleep(poll * 20).await;
+                        continue;
+                    }
+                }
+            }
+            match drain(&db, engine.as_ref()).await {
+                Ok(n) => {
+                    if failing {
+                        tracing::info!(sent = n, "search engine reachable again; outbox caught up");
+                    } else if n > 0 {
+                        tracing::debug!(sent = n, "search outbox drained");
+                    }
+                    failing = false;
+                }
+                Err(e) => {
+                    if !failing {
+                        tracing::warn!(error = %e.message(), "search outbox: engine failed; will retry");
+                    }
+                    failing = true;
+                }
+            }
+            tokio::time::sleep(poll).await;
+        }
+    })
+}
+
+/// Rebuilds the whole index when the engine's counts differ from the
+/// database's. Returns whether it rebuilt.
+pub async fn ensure_complete(db: &DatabaseConnection, engine: &dyn SearchEngine) -> Result<bool> {
+    engine.prepare().await.map_err(search_error)?;
+    let want = [
+        (
+            DocKind::Practice,
+            practice::Entity::find()
+                .filter(practice::Column::ArchivedAt.is_null())
+                .count(db)
+                .await?,
+        ),
+        (
+            DocKind::Agreement,
+            agreement::Entity::find().count(db).await?,
+        ),
+        (DocKind::Region, region::Entity::find().count(db).await?),
+    ];
+    for (kind, n) in want {
+        if engine.count(kind).await.map_err(search_error)? != n {
+            reindex(db, engine, |_, _| {}).await?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Rebuilds every index from the database into fresh indexes and swaps them
+/// in; `progress(done, total)` is called after each batch. Outbox rows
+/// written before the rebuild started are removed once it is swapped in.
+pub async fn reindex(
+    db: &DatabaseConnection,
+    engine: &dyn SearchEngine,
+    progress: impl Fn(u64, u64),
+) -> Result<u64> {
+    let started = search_outbox::Entity::find()
+        .order_by_desc(search_outbox::Column::Id)
+        .one(db)
+        .await?
+        .map(|r| r.id);
+    let total = practice::Entity::find().count(db).await?
+        + agreement::Entity::find().count(db).await?
+        + region::Entity::find().count(db).await?;
+    let mut rebuild = engine.begin_rebuild().await.map_err(search_error)?;
+    let all_regions = region_map(db).await?;
+    let mut done = 0u64;
+    let regions: Vec<Document> = all_regions
+        .values()
+        .map(|r| region_doc(&all_regions, r))
+        .collect();
+    done += regions.len() as u64;
+    rebuild.add(regions).await.map_err(search_error)?;
+    progress(done, total);
+    let mut after: Option<Uuid> = None;
+    loop {
+        let mut q = practice::Entity::find()
+            .select_only()
+            .column(practice::Column::Id)
+            .order_by_asc(practice::Column::Id)
+            .limit(500);
+        if let Some(a) = after {
+            q = q.filter(practice::Column::Id.gt(a));
+        }
+        let ids: Vec<Uuid> = q.into_tuple().all(db).await?;
+        let Some(last) = ids.last().copied() else {
+            break;
+        };
+        after = Some(last);
+        let (docs, _) = practice_docs(db, &all_regions, &ids).await?;
+        done += ids.len() as u64;
+        rebuild.add(docs).await.map_err(search_error)?;
+        progress(done, total);
+    }
+    let mut after: Option<Uuid> = None;
+    loop {
+        let mut q = agreement::Entity::find()
+            .select_only()
+            .column(agreement::Column::Id)
+            .order_by_asc(agreement::Column::Id)
+            .limit(500);
+        if let Some(a) = after {
+            q = q.filter(agreement::Column::Id.gt(a));
+        }
+        let ids: Vec<Uuid> = q.into_tuple().all(db).await?;
+        let Some(last) = ids.last().copied() else {
+            break;
+        };
+        after = Some(last);
+        let (docs, _) = agreement_docs(db, &all_regions, &ids).await?;
+        done += ids.len() as u64;
+        rebuild.add(docs).await.map_err(search_error)?;
+        progress(done, total);
+    }
+    rebuild.finish().await.map_err(search_error)?;
+    if let Some(id) = started {
+        search_outbox::Entity::delete_many()
+            .filter(search_outbox::Column::Id.lte(id))
+            .exec(db)
+            .await?;
+    }
+    Ok(done)
+}
+
+async fn region_map(db: &DatabaseConnection) -> Result<HashMap<String, region::Model>> {
+    Ok(region::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.code.clone(), r))
+        .collect())
+}
+
+/// `EGovernment` -> `E_GOVERNMENT`: the GraphQL spelling of an enum value,
+/// used as facet value.
+pub fn enum_value(v: &impl std::fmt::Debug) -> String {
+    let name = format!("{v:?}");
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_uppercase());
+    }
+    out
+}
+
+/// Words for a sector, in Indonesian and English, so "kesehatan" finds
+/// health practices.
+fn sector_words(s: entity::Sector) -> &'static str {
+    use entity::Sector::*;
+    match s {
+        EGovernment => "SPBE e-government pemerintahan digital",
+        SmartCity => "smart city kota cerdas",
+        DataAndStatistics => "data statistik satu data",
+        Encryption => "persandian keamanan informasi",
+        CivilService => "kepegawaian ASN aparatur",
+        BureaucraticReform => "reformasi birokrasi",
+        PublicService => "pelayanan publik",
+        RegionalRevenue => "pendapatan daerah pajak",
+        VillageEconomy => "desa ekonomi desa",
+        TradeAndIndustry => "perdagangan industri",
+        Smes => "UMKM usaha mikro kecil menengah",
+        PublicCommunication => "komunikasi publik informasi",
+        RegionalCooperation => "kerja sama daerah",
+        Tourism => "pariwisata",
+        Health => "kesehatan",
+        Education => "pendidikan",
+        Agriculture => "pertanian",
+        Environment => "lingkungan hidup",
+        Infrastructure => "infrastruktur pekerjaan umum",
+        Other => "lainnya",
+    }
+}
+
+fn province_of(regions: &HashMap<String, region::Model>, r: &region::Model) -> (String, String) {
+    let code = r.province_code.clone().unwrap_or_else(|| r.code.clone());
+    let name = regions
+        .get(&code)
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    (code, name)
+}
+
+fn region_doc(regions: &HashMap<String, region::Model>, r: &region::Model) -> Document {
+    let (province, province_name) = province_of(regions, r);
+    Document::Region(RegionDoc {
+        id: RegionDoc::id_of(&r.code),
+        code: r.code.clone(),
+        name: r.name.clone(),
+        capital: r.capital.clone().unwrap_or_default(),
+        province,
+        province_name,
+        region_kind: enum_value(&r.kind),
+        proven: 0,
+        aliases: search::vocab::aliases(&r.name),
+    })
+}
+
+fn days(d: chrono::NaiveDate) -> i64 {
+    i64::from(d.num_days_from_ce()) - 719_163
+}
+
+fn number(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// Documents of the given practices; the ids of those archived or gone come
+/// back separately, to delete.
+async fn practice_docs(
+    db: &DatabaseConnection,
+    regions: &HashMap<String, region::Model>,
+    ids: &[Uuid],
+) -> Result<(Vec<Document>, Vec<String>)> {
+    if ids.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let rows = practice::Entity::find()
+        .filter(practice::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let sectors = practice_sector::Entity::find()
+        .filter(practice_sector::Column::PracticeId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let outcomes = outcome::Entity::find()
+        .filter(outcome::Column::PracticeId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let adoptions = adoption::Entity::find()
+        .filter(adoption::Column::PracticeId.is_in(ids.iter().copied()))
+        .filter(adoption::Column::Stage.eq(AdoptionStage::Adopted))
+        .all(db)
+        .await?;
+    let links = agreement_practice::Entity::find()
+        .filter(agreement_practice::Column::PracticeId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let linked_agreements: Vec<Uuid> = links.iter().map(|l| l.agreement_id).collect();
+    let stages: HashMap<Uuid, AgreementStage> = if linked_agreements.is_empty() {
+        HashMap::new()
+    } else {
+        agreement::Entity::find()
+            .filter(agreement::Column::Id.is_in(linked_agreements))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.stage))
+            .collect()
+    };
+    let mut by_sector: HashMap<Uuid, Vec<entity::Sector>> = HashMap::new();
+    for s in sectors {
+        by_sector.entry(s.practice_id).or_default().push(s.sector);
+    }
+    let mut by_outcome: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for o in outcomes {
+        let mut text = o.metric.clone();
+        if let Some(b) = o.baseline_value {
+            text.push_str(&format!(" {}", number(b)));
+        }
+        if let Some(a) = o.achieved_value {
+            text.push_str(&format!(" -> {}", number(a)));
+        }
+        if let Some(u) = &o.unit {
+            text.push_str(&format!(" {u}"));
+        }
+        by_outcome.entry(o.practice_id).or_default().push(text);
+    }
+    let mut adopted: HashMap<Uuid, u32> = HashMap::new();
+    for a in adoptions {
+        *adopted.entry(a.practice_id).or_default() += 1;
+    }
+    let mut transferring: HashMap<Uuid, u32> = HashMap::new();
+    for l in links {
+        let signed = stages.get(&l.agreement_id).is_some_and(|s| {
+            !matches!(
+                s,
+                AgreementStage::Proposed
+                    | AgreementStage::UnderReview
+                    | AgreementStage::Offered
+                    | AgreementStage::FrameworkDrafted
+                    | AgreementStage::Rejected
+            )
+        });
+        if signed {
+            *transferring.entry(l.practice_id).or_default() += 1;
+        }
+    }
+    let mut docs = Vec::new();
+    let mut present = BTreeSet::new();
+    for p in rows {
+        if p.archived_at.is_some() {
+            continue;
+        }
+        present.insert(p.id);
+        let owner = regions.get(&p.owner_region_code);
+        let (province, province_name) = owner.map(|o| province_of(regions, o)).unwrap_or_default();
+        let sectors = by_sector.remove(&p.id).unwrap_or_default();
+        let outcomes = by_outcome.remove(&p.id).unwrap_or_default();
+        let completed = adopted.get(&p.id).copied().unwrap_or(0);
+        let transfers = transferring.get(&p.id).copied().unwrap_or(0);
+        let aliases = search::vocab::aliases(&format!(
+            "{} {} {}",
+            p.title,
+            p.summary,
+            p.description.as_deref().unwrap_or("")
+        ));
+        docs.push(Document::Practice(PracticeDoc {
+            id: p.id.to_string(),
+            title: p.title,
+            summary: p.summary,
+            description: p.description.unwrap_or_default(),
+            lessons: p.lessons_learned.unwrap_or_default(),
+            sector: sectors.iter().map(enum_value).collect(),
+            sector_names: sectors
+                .iter()
+                .map(|s| sector_words(*s).to_owned())
+                .collect(),
+            owner_name: owner.map(|o| o.name.clone()).unwrap_or_default(),
+            owner_code: p.owner_region_code,
+            province,
+            province_name,
+            region_kind: owner.map(|o| enum_value(&o.kind)).unwrap_or_default(),
+            has_outcomes: !outcomes.is_empty(),
+            outcomes,
+            status: enum_value(&p.status),
+            last_verified: p.last_verified_on.map(|d| d.to_string()),
+            last_verified_days: p.last_verified_on.map(days).unwrap_or(0),
+            looking_for_adopters: p.looking_for_adopters,
+            completed_adoptions: completed,
+            transferring_agreements: transfers,
+            proven: completed + transfers,
+            aliases,
+        }));
+    }
+    let gone = ids
+        .iter()
+        .filter(|id| !present.contains(id))
+        .map(Uuid::to_string)
+        .collect();
+    Ok((docs, gone))
+}
+
+/// Documents of the given agreements, and the ids of those gone.
+async fn agreement_docs(
+    db: &DatabaseConnection,
+    regions: &HashMap<String, region::Model>,
+    ids: &[Uuid],
+) -> Result<(Vec<Document>, Vec<String>)> {
+    if ids.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let rows = agreement::Entity::find()
+        .filter(agreement::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let parties = agreement_party::Entity::find()
+        .filter(agreement_party::Column::AgreementId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let links = agreement_practice::Entity::find()
+        .filter(agreement_practice::Column::AgreementId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let mut by_agreement: HashMap<Uuid, Vec<agreement_party::Model>> = HashMap::new();
+    for p in parties {
+        by_agreement.entry(p.agreement_id).or_default().push(p);
+    }
+    let mut practices: HashMap<Uuid, u32> = HashMap::new();
+    for l in links {
+        *practices.entry(l.agreement_id).or_default() += 1;
+    }
+    let mut docs = Vec::new();
+    let mut present = BTreeSet::new();
+    for a in rows {
+        present.insert(a.id);
+        let mut names = Vec::new();
+        let mut provinces = BTreeSet::new();
+        let mut kinds = BTreeSet::new();
+        for p in by_agreement.remove(&a.id).unwrap_or_default() {
+            if let Some(code) = &p.region_code
+                && let Some(r) = regions.get(code)
+            {
+                names.push(r.name.clone());
+                provinces.insert(province_of(regions, r).0);
+                kinds.insert(enum_value(&r.kind));
+            } else if let Some(t) = p.third_party_name {
+                names.push(t);
+            }
+        }
+        let aliases = search::vocab::aliases(&format!("{} {}", a.title, a.scope.0.join(" ")));
+        docs.push(Document::Agreement(AgreementDoc {
+            id: a.id.to_string(),
+            title: a.title,
+            number: a.number.unwrap_or_default(),
+            kind: a.kind.map(|k| enum_value(&k)).unwrap_or_default(),
+            stage: enum_value(&a.stage),
+            scope: a.scope.0,
+            agencies: a.agencies.0,
+            party_names: names,
+            province: provinces.into_iter().collect(),
+            region_kind: kinds.into_iter().collect(),
+            signed_on: a.signed_on.map(|d| d.to_string()),
+            valid_until: a.valid_until.map(|d| d.to_string()),
+            proven: practices.get(&a.id).copied().unwrap_or(0),
+            aliases,
+        }));
+    }
+    let gone = ids
+        .iter()
+        .filter(|id| !present.contains(id))
+        .map(Uuid::to_string)
+        .collect();
+    Ok((docs, gone))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_values_are_spelled_as_in_graphql() {
+        assert_eq!(enum_value(&entity::Sector::EGovernment), "E_GOVERNMENT");
+        assert_eq!(enum_value(&entity::RegionKind::Regency), "REGENCY");
+        assert_eq!(
+            enum_value(&AgreementStage::FrameworkSigned),
+            "FRAMEWORK_SIGNED"
+        );
+    }
+
+    #[test]
+    fn days_count_from_the_unix_epoch() {
+        let d = chrono::NaiveDate::from_ymd_opt(1970, 1, 2);
+        assert_eq!(d.map(days), Some(1));
+    }
+}
