@@ -30,6 +30,10 @@ enum Command {
     Migrate(DataArgs),
     /// Load the demo data set from the source articles (idempotent).
     SeedDemo(DataArgs),
+    /// Rebuild the search index from the database into fresh indexes, then
+    /// swap them in (Meilisearch keeps answering meanwhile). For the
+    /// embedded engine, stop the server first: it holds the index.
+    Reindex(DataArgs),
     /// Manage API tokens (create prints the secret once).
     Token {
         #[command(subcommand)]
@@ -127,6 +131,7 @@ fn main() -> ExitCode {
         },
         Command::Migrate(a)
         | Command::SeedDemo(a)
+        | Command::Reindex(a)
         | Command::Token { data: a, .. }
         | Command::Import { data: a, .. }
         | Command::Export { data: a, .. } => Overrides {
@@ -206,6 +211,24 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
                     println!("demo data already present; nothing changed")
                 }
             }
+            Ok(())
+        }
+        Command::Reindex(_) => {
+            let db = open(&config).await?;
+            api::db::migrate(&db).await?;
+            let engine = api::search_sync::engine_from_config(&config)?;
+            engine.prepare().await?;
+            let started = std::time::Instant::now();
+            let n = api::search_sync::reindex(&db, engine.as_ref(), |done, total| {
+                progress_bar(total as usize)(done as usize);
+            })
+            .await
+            .map_err(|e| e.message().to_owned())?;
+            println!(
+                "reindexed {n} documents into {} in {:.1} s",
+                engine.name(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Token { action, .. } => {

@@ -294,6 +294,11 @@ impl SearchEngine for MeiliEngine {
             });
         }
         let filter = req.filter.to_meili();
+        let query = if vocab::words(&req.query).len() > 3 {
+            vocab::shorten_long_synonyms(&req.query)
+        } else {
+            req.query.clone()
+        };
         let uids: Vec<String> = kinds.iter().map(|k| self.uid(*k)).collect();
         let indexes: Vec<_> = uids.iter().map(|u| self.client.index(u)).collect();
         let sort: Vec<&str> = match req.sort {
@@ -304,7 +309,7 @@ impl SearchEngine for MeiliEngine {
         let mut multi = self.client.multi_search();
         for (i, kind) in kinds.iter().enumerate() {
             let mut q = indexes[i].search();
-            q.with_query(&req.query)
+            q.with_query(&query)
                 .with_attributes_to_highlight(Selectors::Some(highlighted(*kind)))
                 .with_highlight_pre_tag(PRE)
                 .with_highlight_post_tag(POST)

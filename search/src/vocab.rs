@@ -10,9 +10,16 @@ pub const SYNONYMS: &[&[&str]] = &[
         "e-government",
         "egovernment",
         "sistem pemerintahan berbasis elektronik",
+        // Meilisearch matches synonyms of at most three words.
+        "pemerintahan berbasis elektronik",
     ],
     &["smart city", "kota cerdas"],
-    &["e-office", "eoffice", "tata naskah dinas elektronik"],
+    &[
+        "e-office",
+        "eoffice",
+        "tata naskah dinas elektronik",
+        "naskah dinas elektronik",
+    ],
     &["satu data indonesia", "satu data"],
     &["umkm", "usaha mikro"],
     &["pemda", "pemerintah daerah"],
@@ -110,6 +117,26 @@ pub fn expansions(words: &[String]) -> Vec<Vec<String>> {
     out
 }
 
+/// The query with every synonym phrase of more than three words replaced by
+/// the first phrase of its group of at most three words: Meilisearch matches
+/// synonyms of at most three words, so "tata naskah dinas elektronik" is
+/// sent as "e-office".
+pub fn shorten_long_synonyms(query: &str) -> String {
+    let mut ws = words(query);
+    for group in SYNONYMS {
+        let Some(short) = group.iter().find(|p| words(p).len() <= 3) else {
+            continue;
+        };
+        for phrase in group.iter().filter(|p| words(p).len() > 3) {
+            let p = words(phrase);
+            while let Some(i) = ws.windows(p.len()).position(|w| w == p.as_slice()) {
+                ws.splice(i..i + p.len(), [(*short).to_owned()]);
+            }
+        }
+    }
+    ws.join(" ")
+}
+
 /// Levenshtein distance with adjacent transpositions counted as one, bounded:
 /// returns `None` when above `max`.
 pub fn distance(a: &str, b: &str, max: u8) -> Option<u8> {
@@ -177,6 +204,19 @@ mod tests {
         assert!(s.contains(&words("smart city")));
         let spbe = expansions(&words("spbe"));
         assert!(spbe.contains(&words("sistem pemerintahan berbasis elektronik")));
+    }
+
+    #[test]
+    fn long_synonym_phrases_are_shortened_for_meilisearch() {
+        assert_eq!(
+            shorten_long_synonyms("Tata Naskah Dinas Elektronik Sumedang"),
+            "e-office sumedang"
+        );
+        assert_eq!(
+            shorten_long_synonyms("sistem pemerintahan berbasis elektronik"),
+            "spbe"
+        );
+        assert_eq!(shorten_long_synonyms("desa digital"), "desa digital");
     }
 
     #[test]
