@@ -73,6 +73,8 @@ pub struct SearchConfig {
     /// Meilisearch API key (an indexing key with search rights; never the
     /// master key in production).
     pub meili_api_key: Option<Secret>,
+    /// Meilisearch key for searches only (optional; else `meili_api_key`).
+    pub meili_search_key: Option<Secret>,
     /// Prefix of the Meilisearch index names.
     pub index_prefix: String,
     /// Bound on every Meilisearch call, in milliseconds.
@@ -86,6 +88,7 @@ impl Default for SearchConfig {
         Self {
             meili_url: None,
             meili_api_key: None,
+            meili_search_key: None,
             index_prefix: "berguru_".to_owned(),
             timeout_ms: 2_000,
             outbox_poll_ms: 250,
@@ -163,6 +166,7 @@ struct FileConfig {
     cors_allowed_origins: Option<Vec<String>>,
     meili_url: Option<String>,
     meili_api_key: Option<Secret>,
+    meili_search_key: Option<Secret>,
     meili_index_prefix: Option<String>,
     search_timeout_ms: Option<u64>,
 }
@@ -243,6 +247,7 @@ impl Config {
         }
         c.search.meili_url = from_file.meili_url;
         c.search.meili_api_key = from_file.meili_api_key;
+        c.search.meili_search_key = from_file.meili_search_key;
         if let Some(v) = from_file.meili_index_prefix {
             c.search.index_prefix = v;
         }
@@ -299,6 +304,9 @@ impl Config {
         }
         if let Some(v) = get("BERGURU_MEILI_API_KEY").or_else(|| get("MEILI_API_KEY")) {
             c.search.meili_api_key = Some(Secret(v));
+        }
+        if let Some(v) = get("BERGURU_MEILI_SEARCH_KEY").or_else(|| get("MEILI_SEARCH_KEY")) {
+            c.search.meili_search_key = Some(Secret(v));
         }
         if let Some(v) = get("BERGURU_MEILI_INDEX_PREFIX") {
             c.search.index_prefix = v;

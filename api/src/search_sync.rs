@@ -47,9 +47,12 @@ pub const BATCH: u64 = 200;
 pub fn engine_from_config(config: &crate::config::Config) -> Result<Engine, search::SearchError> {
     let s = &config.search;
     match &s.meili_url {
-        Some(url) => Ok(Arc::new(search::meili::MeiliEngine::new(
+        Some(url) => Ok(Arc::new(search::meili::MeiliEngine::with_keys(
             url,
             s.meili_api_key.as_ref().map(crate::config::Secret::expose),
+            s.meili_search_key
+                .as_ref()
+                .map(crate::config::Secret::expose),
             &s.index_prefix,
             Duration::from_millis(s.timeout_ms),
         )?)),

@@ -28,7 +28,10 @@ const POST: &str = "\u{2}";
 /// The Meilisearch engine.
 #[derive(Clone)]
 pub struct MeiliEngine {
+    /// Indexing client (the indexing key).
     client: Client,
+    /// Search client (the search key, or the indexing key when none).
+    searcher: Client,
     prefix: String,
     timeout: Duration,
 }
@@ -66,9 +69,23 @@ impl MeiliEngine {
         prefix: &str,
         timeout: Duration,
     ) -> Result<MeiliEngine> {
+        Self::with_keys(url, api_key, None, prefix, timeout)
+    }
+
+    /// An engine that indexes with `api_key` and searches with `search_key`
+    /// (a key limited to the `search` action), when given.
+    pub fn with_keys(
+        url: &str,
+        api_key: Option<&str>,
+        search_key: Option<&str>,
+        prefix: &str,
+        timeout: Duration,
+    ) -> Result<MeiliEngine> {
         let client = Client::new(url, api_key).map_err(sdk_error)?;
+        let searcher = Client::new(url, search_key.or(api_key)).map_err(sdk_error)?;
         Ok(MeiliEngine {
             client,
+            searcher,
             prefix: prefix.to_owned(),
             timeout,
         })
@@ -300,13 +317,13 @@ impl SearchEngine for MeiliEngine {
             req.query.clone()
         };
         let uids: Vec<String> = kinds.iter().map(|k| self.uid(*k)).collect();
-        let indexes: Vec<_> = uids.iter().map(|u| self.client.index(u)).collect();
+        let indexes: Vec<_> = uids.iter().map(|u| self.searcher.index(u)).collect();
         let sort: Vec<&str> = match req.sort {
             Sort::Relevance => vec![],
             Sort::MostProven => vec!["proven:desc"],
             Sort::RecentlyVerified => vec!["lastVerifiedDays:desc"],
         };
-        let mut multi = self.client.multi_search();
+        let mut multi = self.searcher.multi_search();
         for (i, kind) in kinds.iter().enumerate() {
             let mut q = indexes[i].search();
             q.with_query(&query)
@@ -416,12 +433,16 @@ impl SearchEngine for MeiliEngine {
         }
         Ok(Box::new(MeiliRebuild {
             engine: self.clone(),
+            added: HashMap::new(),
         }))
     }
 }
 
 struct MeiliRebuild {
     engine: MeiliEngine,
+    /// Documents added per kind, to check the swap when its task is not
+    /// visible to the key.
+    added: HashMap<DocKind, u64>,
 }
 
 #[async_trait::async_trait]
@@ -432,6 +453,7 @@ impl Rebuild for MeiliRebuild {
                 docs.iter().filter(|d| d.kind() == kind).cloned().collect();
             let temp = format!("{}__rebuild", self.engine.uid(kind));
             self.engine.add(&temp, &of_kind).await?;
+            *self.added.entry(kind).or_default() += of_kind.len() as u64;
         }
         Ok(())
     }
@@ -446,11 +468,48 @@ impl Rebuild for MeiliRebuild {
             })
             .collect();
         let task = e.bounded(e.client.swap_indexes(&swaps)).await?;
-        e.confirm(task).await?;
+        let wait = task.wait_for_completion(
+            &e.client,
+            Some(Duration::from_millis(20)),
+            Some(e.timeout * 10),
+        );
+        let mut unseen = false;
+        match tokio::time::timeout(e.timeout * 11, wait).await {
+            Ok(Ok(Task::Failed { content })) => {
+                return Err(SearchError::Internal(format!(
+                    "Meilisearch index swap failed: {}",
+                    content.error.error_message
+                )));
+            }
+            Ok(Ok(_)) => {}
+            // A key limited to `berguru_*` indexes cannot see a swap task
+            // (it names no index). The deletions below queue behind it, so
+            // once they are done the swap is too; the counts check it.
+            Ok(Err(SdkError::Meilisearch(m))) if m.error_code == ErrorCode::TaskNotFound => {
+                unseen = true;
+            }
+            Ok(Err(err)) => return Err(sdk_error(err)),
+            Err(_) => {
+                return Err(SearchError::Unavailable(
+                    "Meilisearch did not finish the index swap in time".into(),
+                ));
+            }
+        }
         for kind in DocKind::ALL {
             let temp = format!("{}__rebuild", e.uid(kind));
             let task = e.bounded(e.client.delete_index(&temp)).await?;
             e.confirm(task).await?;
+        }
+        if unseen {
+            for kind in DocKind::ALL {
+                let want = self.added.get(&kind).copied().unwrap_or(0);
+                if e.count(kind).await? < want {
+                    return Err(SearchError::Internal(format!(
+                        "after the index swap {} holds fewer documents than were rebuilt",
+                        e.uid(kind)
+                    )));
+                }
+            }
         }
         Ok(())
     }
