@@ -16,6 +16,7 @@ mod limits;
 mod practices;
 mod regions;
 mod rejected_inputs;
+mod resolver_spans;
 mod schema;
 mod search;
 mod seed;

@@ -10,6 +10,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod pagination;
 pub mod query;
+pub mod resolver_spans;
 pub mod scalars;
 pub mod subscription;
 pub mod types;
@@ -43,6 +44,7 @@ pub fn build_schema(deps: SchemaDeps) -> AppSchema {
         subscription::Subscription,
     )
     .enable_federation()
+    .extension(resolver_spans::ResolverSpans)
     .extension(apq::PersistedQueries::new(deps.limits.apq_cache_size))
     .extension(error_codes::ErrorCodes {
         limits: deps.limits,
