@@ -1,7 +1,6 @@
 //! The HTTP surface: GraphQL at `/graphql` (POST, and GET for queries),
 //! GraphiQL at `/`, liveness at `/healthz`, readiness at `/readyz`.
 
-use async_graphql::http::GraphiQLSource;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -128,6 +127,7 @@ impl std::task::Wake for YieldFlag {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(graphiql))
+        .route("/assets/graphiql/{file}", get(graphiql_asset))
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
@@ -433,13 +433,41 @@ fn error_response(status: StatusCode, e: ApiError) -> Response {
     (status, Json(body)).into_response()
 }
 
-async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Berguru")
-            .finish(),
+/// The GraphiQL page; its scripts and styles come from this server
+/// (`/assets/graphiql/*`), never a CDN: government networks are often closed.
+async fn graphiql() -> Html<&'static str> {
+    Html(include_str!("../assets/graphiql/index.html"))
+}
+
+/// The GraphiQL assets, compiled into the binary (see
+/// `api/assets/graphiql/SOURCE.md` for versions and licences).
+async fn graphiql_asset(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    const JS: &str = "text/javascript; charset=utf-8";
+    let (body, content_type): (&'static [u8], &str) = match file.as_str() {
+        "graphiql.min.js" => (include_bytes!("../assets/graphiql/graphiql.min.js"), JS),
+        "graphiql.min.css" => (
+            include_bytes!("../assets/graphiql/graphiql.min.css"),
+            "text/css; charset=utf-8",
+        ),
+        "react.production.min.js" => (
+            include_bytes!("../assets/graphiql/react.production.min.js"),
+            JS,
+        ),
+        "react-dom.production.min.js" => (
+            include_bytes!("../assets/graphiql/react-dom.production.min.js"),
+            JS,
+        ),
+        "berguru-graphiql.js" => (include_bytes!("../assets/graphiql/berguru-graphiql.js"), JS),
+        _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
+    };
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
     )
+        .into_response()
 }
 
 async fn healthz() -> &'static str {

@@ -47,6 +47,35 @@ scenario!(
         assert_eq!(status, StatusCode::OK);
         assert!(ctype.unwrap_or_default().starts_with("text/html"));
         assert!(body.contains("graphiql") || body.contains("GraphiQL"));
+        // Every script and style comes from this server, none from a CDN.
+        let refs: Vec<&str> = body
+            .split(|c| c == '"' || c == '\'')
+            .filter(|p| p.ends_with(".js") || p.ends_with(".css"))
+            .collect();
+        assert_eq!(refs.len(), 5, "{refs:?}");
+        for r in &refs {
+            assert!(r.starts_with("/assets/graphiql/"), "{r}");
+            let (status, asset, ctype) = app
+                .http(Request::get(*r).body(Body::empty()).unwrap())
+                .await;
+            assert_eq!(status, StatusCode::OK, "{r}");
+            let ctype = ctype.unwrap_or_default();
+            if r.ends_with(".js") {
+                assert!(ctype.starts_with("text/javascript"), "{r}: {ctype}");
+            } else {
+                assert!(ctype.starts_with("text/css"), "{r}: {ctype}");
+            }
+            assert!(!asset.is_empty());
+        }
+        assert!(!body.contains("https://") && !body.contains("http://"));
+        let (status, _, _) = app
+            .http(
+                Request::get("/assets/graphiql/../Cargo.toml")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
         app.close().await;
     }
 );
