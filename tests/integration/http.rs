@@ -49,7 +49,7 @@ scenario!(
         assert!(body.contains("graphiql") || body.contains("GraphiQL"));
         // Every script and style comes from this server, none from a CDN.
         let refs: Vec<&str> = body
-            .split(|c| c == '"' || c == '\'')
+            .split(['"', '\''])
             .filter(|p| p.ends_with(".js") || p.ends_with(".css"))
             .collect();
         assert_eq!(refs.len(), 5, "{refs:?}");
