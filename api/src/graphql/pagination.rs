@@ -10,7 +10,9 @@ use crate::config::Limits;
 use crate::error::{ApiError, Result};
 
 /// Where a page ends, for fetching the next one.
+/// `@shareable` in the supergraph: other subgraphs define the same type.
 #[derive(SimpleObject, Clone, Debug, Default)]
+#[graphql(shareable)]
 pub struct PageInfo {
     /// True when more items follow the last edge.
     pub has_next_page: bool,

@@ -39,8 +39,9 @@ impl From<entity::TokenRole> for TokenRole {
 /// An API token (never its secret).
 pub struct ApiToken(pub entity::api_token::Model);
 
-/// An API token (never its secret).
-#[Object]
+/// An API token (never its secret). Token management stays out of a
+/// federated supergraph (`@inaccessible`): operators use Berguru directly.
+#[Object(inaccessible)]
 impl ApiToken {
     /// Token id, for revoking it.
     async fn id(&self) -> ID {
@@ -100,6 +101,7 @@ pub struct RevokeTokenInput {
 
 /// A new token: the secret is shown here once and never again.
 #[derive(SimpleObject)]
+#[graphql(inaccessible)]
 pub struct CreateTokenPayload {
     /// The secret to send as `Authorization: Bearer <secret>`.
     pub secret: String,
@@ -109,6 +111,7 @@ pub struct CreateTokenPayload {
 
 /// A revoked token.
 #[derive(SimpleObject)]
+#[graphql(inaccessible)]
 pub struct RevokeTokenPayload {
     /// The token, with `revokedAt` set.
     pub token: ApiToken,
@@ -121,6 +124,7 @@ pub struct TokenMutation;
 #[Object]
 impl TokenMutation {
     /// Creates a token; the secret is in the payload and is never shown again.
+    #[graphql(inaccessible)]
     async fn create_token(
         &self,
         ctx: &Context<'_>,
@@ -144,6 +148,7 @@ impl TokenMutation {
     }
 
     /// Revokes a token at once.
+    #[graphql(inaccessible)]
     async fn revoke_token(
         &self,
         ctx: &Context<'_>,
@@ -164,6 +169,7 @@ pub struct TokenQuery;
 #[Object]
 impl TokenQuery {
     /// Tokens the calling admin may manage, newest first.
+    #[graphql(inaccessible)]
     async fn api_tokens(&self, ctx: &Context<'_>) -> Result<Vec<ApiToken>> {
         Ok(tokens::list(db(ctx)?, viewer(ctx))
             .await?
