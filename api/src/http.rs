@@ -397,7 +397,16 @@ async fn run(
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    let mut resp = state.metrics.render(&state.db).into_response();
+    let mut body = state.metrics.render(&state.db);
+    if let Ok(n) = crate::search_sync::backlog(&state.db).await {
+        use std::fmt::Write;
+        body.push_str(
+            "# HELP berguru_search_outbox_backlog Changes waiting to reach the search engine.\n",
+        );
+        body.push_str("# TYPE berguru_search_outbox_backlog gauge\n");
+        let _ = writeln!(body, "berguru_search_outbox_backlog {n}");
+    }
+    let mut resp = body.into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
         axum::http::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),

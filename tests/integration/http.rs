@@ -250,6 +250,7 @@ scenario!(
             body.contains("berguru_db_pool_connections{state=\"open\"}"),
             "{body}"
         );
+        assert!(body.contains("berguru_search_outbox_backlog 0"), "{body}");
         app.close().await;
     }
 );
