@@ -892,7 +892,7 @@ async fn cuttable_proxy(target: String) -> (String, Arc<Proxy>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn meilisearch_outage_loses_no_write() {
     let Some(real) = tests::meili_engine() else {
-        eprintln!("skipped: MEILI_URL is not set, Meilisearch outage test not run");
+        tests::skipped("skipped: MEILI_URL is not set, Meilisearch outage test not run");
         return;
     };
     let url = std::env::var("MEILI_URL").unwrap();

@@ -26,6 +26,25 @@ pub enum Backend {
     Postgres,
 }
 
+/// Says that a variant was skipped and why: on the real standard error
+/// (past the test harness's capture), once per reason per test binary, and
+/// in the test's own output.
+pub fn skipped(reason: &str) {
+    use std::io::Write;
+    static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    eprintln!("{reason}");
+    let mut seen = SEEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !seen.iter().any(|r| r == reason) {
+        seen.push(reason.to_owned());
+        let _ = writeln!(
+            std::io::stderr(),
+            "{reason} (every such variant passes without running)"
+        );
+    }
+}
+
 /// Which search engine a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SearchBackend {
@@ -447,7 +466,9 @@ macro_rules! search_scenario {
                 .await
                 {
                     Some(app) => run(app).await,
-                    None => eprintln!("skipped: DATABASE_URL is not set, PostgreSQL pass not run"),
+                    None => {
+                        $crate::skipped("skipped: DATABASE_URL is not set, PostgreSQL pass not run")
+                    }
                 }
             }
 
@@ -457,14 +478,16 @@ macro_rules! search_scenario {
                     .await
                 {
                     Some(app) => run(app).await,
-                    None => eprintln!("skipped: MEILI_URL is not set, Meilisearch pass not run"),
+                    None => {
+                        $crate::skipped("skipped: MEILI_URL is not set, Meilisearch pass not run")
+                    }
                 }
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres_meilisearch() {
                 if std::env::var("MEILI_URL").map_or(true, |u| u.is_empty()) {
-                    eprintln!("skipped: MEILI_URL is not set, Meilisearch pass not run");
+                    $crate::skipped("skipped: MEILI_URL is not set, Meilisearch pass not run");
                     return;
                 }
                 match $crate::TestApp::$spawn(
@@ -474,7 +497,9 @@ macro_rules! search_scenario {
                 .await
                 {
                     Some(app) => run(app).await,
-                    None => eprintln!("skipped: DATABASE_URL is not set, PostgreSQL pass not run"),
+                    None => {
+                        $crate::skipped("skipped: DATABASE_URL is not set, PostgreSQL pass not run")
+                    }
                 }
             }
         }
@@ -507,7 +532,9 @@ macro_rules! scenario {
             async fn postgres() {
                 match $crate::TestApp::$spawn($crate::Backend::Postgres).await {
                     Some(app) => run(app).await,
-                    None => eprintln!("skipped: DATABASE_URL is not set, PostgreSQL pass not run"),
+                    None => {
+                        $crate::skipped("skipped: DATABASE_URL is not set, PostgreSQL pass not run")
+                    }
                 }
             }
         }
