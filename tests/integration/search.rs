@@ -987,6 +987,9 @@ async fn meilisearch_outage_loses_no_write() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
+    // Wait until the worker has really stopped, so that no call of its
+    // recreates an index after the clean-up.
     worker.abort();
+    let _ = worker.await;
     cleanup.drop_all().await.unwrap();
 }
