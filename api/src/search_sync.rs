@@ -356,45 +356,27 @@ pub async fn reindex(
     done += regions.len() as u64;
     rebuild.add(regions).await.map_err(search_error)?;
     progress(done, total);
-    let mut after: Option<Uuid> = None;
-    loop {
-        let mut q = practice::Entity::find()
-            .select_only()
-            .column(practice::Column::Id)
-            .order_by_asc(practice::Column::Id)
-            .limit(500);
-        if let Some(a) = after {
-            q = q.filter(practice::Column::Id.gt(a));
+    for kind in [DocKind::Practice, DocKind::Agreement] {
+        let mut after: Option<Uuid> = None;
+        loop {
+            let ids = match kind {
+                DocKind::Practice => {
+                    ids_after::<practice::Entity>(db, practice::Column::Id, after).await?
+                }
+                _ => ids_after::<agreement::Entity>(db, agreement::Column::Id, after).await?,
+            };
+            let Some(last) = ids.last().copied() else {
+                break;
+            };
+            after = Some(last);
+            let (docs, _) = match kind {
+                DocKind::Practice => practice_docs(db, &all_regions, &ids).await?,
+                _ => agreement_docs(db, &all_regions, &ids).await?,
+            };
+            done += ids.len() as u64;
+            rebuild.add(docs).await.map_err(search_error)?;
+            progress(done, total);
         }
-        let ids: Vec<Uuid> = q.into_tuple().all(db).await?;
-        let Some(last) = ids.last().copied() else {
-            break;
-        };
-        after = Some(last);
-        let (docs, _) = practice_docs(db, &all_regions, &ids).await?;
-        done += ids.len() as u64;
-        rebuild.add(docs).await.map_err(search_error)?;
-        progress(done, total);
-    }
-    let mut after: Option<Uuid> = None;
-    loop {
-        let mut q = agreement::Entity::find()
-            .select_only()
-            .column(agreement::Column::Id)
-            .order_by_asc(agreement::Column::Id)
-            .limit(500);
-        if let Some(a) = after {
-            q = q.filter(agreement::Column::Id.gt(a));
-        }
-        let ids: Vec<Uuid> = q.into_tuple().all(db).await?;
-        let Some(last) = ids.last().copied() else {
-            break;
-        };
-        after = Some(last);
-        let (docs, _) = agreement_docs(db, &all_regions, &ids).await?;
-        done += ids.len() as u64;
-        rebuild.add(docs).await.map_err(search_error)?;
-        progress(done, total);
     }
     rebuild.finish().await.map_err(search_error)?;
     if let Some(id) = started {
@@ -404,6 +386,23 @@ pub async fn reindex(
             .await?;
     }
     Ok(done)
+}
+
+/// The next 500 ids of `E` after `after`, in id order (keyset paging).
+async fn ids_after<E: EntityTrait>(
+    db: &DatabaseConnection,
+    id: E::Column,
+    after: Option<Uuid>,
+) -> Result<Vec<Uuid>> {
+    let mut q = E::find()
+        .select_only()
+        .column(id)
+        .order_by_asc(id)
+        .limit(500);
+    if let Some(a) = after {
+        q = q.filter(id.gt(a));
+    }
+    Ok(q.into_tuple().all(db).await?)
 }
 
 async fn region_map(db: &DatabaseConnection) -> Result<HashMap<String, region::Model>> {

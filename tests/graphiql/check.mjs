@@ -2,7 +2,7 @@
 // fails if the page asked any host other than the server for anything.
 import { chromium } from 'playwright-core';
 
-const base = process.argv[2] ?? 'http://127.0.0.1:18091';
+const base = (process.argv[2] ?? 'http://127.0.0.1:18091').replace(/\/$/, '');
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -3,18 +3,7 @@
 # if missing): the page loads from the binary alone and runs a query.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$here/../.."
 if ! command -v chromium >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null
 fi
-work=$(mktemp -d)
-port="${GRAPHIQL_PORT:-18091}"
-cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-cp "$here/package.json" "$here/package-lock.json" "$here/check.mjs" "$work/"
-(cd "$work" && npm ci --no-audit --no-fund --silent)
-(cd "$root" && cargo build -q -p api --bin berguru)
-env -u DATABASE_URL -u MEILI_URL "$root/target/debug/berguru" serve --listen "127.0.0.1:$port" --data-dir "$work/data" >"$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 1; done
-(cd "$work" && node check.mjs "http://127.0.0.1:$port")
+exec bash "$here/../node-check.sh" "$here" check.mjs "${GRAPHIQL_PORT:-18091}"

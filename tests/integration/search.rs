@@ -627,14 +627,6 @@ scenario!(
             engine.clone(),
             std::time::Duration::from_millis(50),
         );
-        let run = |q: &'static str, vars: Value| {
-            let state = state.clone();
-            async move {
-                let req = async_graphql::Request::new(q)
-                    .variables(async_graphql::Variables::from_json(vars));
-                serde_json::to_value(state.execute(req).await).unwrap()
-            }
-        };
 
         up.store(false, Ordering::SeqCst);
         let token = app.token("editor", Some("36.02")).await;
@@ -651,7 +643,12 @@ scenario!(
             .expect("writes succeed while search is down");
             titles.push(title);
         }
-        let resp = run(SEARCH_PRACTICES, json!({ "q": "inovasi pelayanan lebak" })).await;
+        let resp = run_on(
+            &state,
+            SEARCH_PRACTICES,
+            json!({ "q": "inovasi pelayanan lebak" }),
+        )
+        .await;
         expect_error(&resp, "SEARCH_UNAVAILABLE");
         let (status, body, _) = app_readyz(&state).await;
         assert_eq!(status, 200);
@@ -660,35 +657,49 @@ scenario!(
         // Back up: the worker catches up (after its backoff) and every write
         // is searchable.
         up.store(true, Ordering::SeqCst);
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        loop {
-            let d = run(
-                SEARCH_PRACTICES,
-                json!({ "q": "inovasi pelayanan lebak nomor", "first": 20 }),
-            )
-            .await;
-            let found: Vec<String> = d["data"]["searchPractices"]["edges"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .map(|e| e["node"]["title"].as_str().unwrap_or("").to_owned())
-                        .collect()
-                })
-                .unwrap_or_default();
-            if titles.iter().all(|t| found.contains(t)) {
-                break;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "outbox did not catch up: {found:?}"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
+        wait_until_searchable(&state, "inovasi pelayanan lebak nomor", &titles, 30).await;
         worker.abort();
         let (_, body, _) = app_readyz(&state).await;
         assert!(body.contains("\"ready\""), "{body}");
     }
 );
+
+/// Runs a query on a state of the test's own (an engine other than the
+/// app's).
+async fn run_on(state: &api::AppState, q: &str, vars: Value) -> Value {
+    let req = async_graphql::Request::new(q).variables(async_graphql::Variables::from_json(vars));
+    serde_json::to_value(state.execute(req).await).unwrap()
+}
+
+/// Polls `searchPractices(query)` until every title is found, failing after
+/// `seconds`: the outbox worker has caught up.
+async fn wait_until_searchable(
+    state: &api::AppState,
+    query: &str,
+    titles: &[String],
+    seconds: u64,
+) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        let d = run_on(state, SEARCH_PRACTICES, json!({ "q": query, "first": 20 })).await;
+        let found: Vec<String> = d["data"]["searchPractices"]["edges"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["node"]["title"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if titles.iter().all(|t| found.contains(t)) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "outbox did not catch up: {found:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
 
 fn new_practice(title: &str, summary: &str) -> api::domain::practice_edit::NewPractice {
     api::domain::practice_edit::NewPractice {
@@ -933,14 +944,6 @@ async fn meilisearch_outage_loses_no_write() {
         engine.clone(),
         std::time::Duration::from_millis(100),
     );
-    let run = |q: &'static str, vars: Value| {
-        let state = state.clone();
-        async move {
-            let req =
-                async_graphql::Request::new(q).variables(async_graphql::Variables::from_json(vars));
-            serde_json::to_value(state.execute(req).await).unwrap()
-        }
-    };
 
     proxy.cut();
     let token = app.token("editor", Some("36.02")).await;
@@ -957,36 +960,18 @@ async fn meilisearch_outage_loses_no_write() {
         .expect("writes succeed while Meilisearch is down");
         titles.push(title);
     }
-    let resp = run(SEARCH_PRACTICES, json!({ "q": "gerai layanan keliling" })).await;
+    let resp = run_on(
+        &state,
+        SEARCH_PRACTICES,
+        json!({ "q": "gerai layanan keliling" }),
+    )
+    .await;
     expect_error(&resp, "SEARCH_UNAVAILABLE");
     let (_, body, _) = app_readyz(&state).await;
     assert!(body.contains("\"degraded\""), "{body}");
 
     proxy.restore();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    loop {
-        let d = run(
-            SEARCH_PRACTICES,
-            json!({ "q": "gerai layanan keliling lebak", "first": 20 }),
-        )
-        .await;
-        let found: Vec<String> = d["data"]["searchPractices"]["edges"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|e| e["node"]["title"].as_str().unwrap_or("").to_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        if titles.iter().all(|t| found.contains(t)) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "outbox did not catch up: {found:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    wait_until_searchable(&state, "gerai layanan keliling lebak", &titles, 60).await;
     // Wait until the worker has really stopped, so that no call of its
     // recreates an index after the clean-up.
     worker.abort();

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Shared by the ecosystem checks (federation/, http-audit/, graphiql/):
+# installs the check's pinned npm packages (its package.json and
+# package-lock.json) into a throw-away folder with `npm ci`, builds Berguru and
+# starts it on a fresh data folder, runs `node SCRIPT URL`, and stops and
+# removes everything on exit.
+# Usage: node-check.sh DIR SCRIPT PORT [PATH]   (URL = http://127.0.0.1:PORT/PATH)
+set -euo pipefail
+dir="$(cd "$1" && pwd)"
+script="$2"
+port="$3"
+path="${4:-}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work=$(mktemp -d)
+cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+cp "$dir/package.json" "$dir/package-lock.json" "$dir/$script" "$work/"
+(cd "$work" && npm ci --no-audit --no-fund --silent)
+(cd "$root" && cargo build -q -p api --bin berguru)
+env -u DATABASE_URL -u MEILI_URL "$root/target/debug/berguru" serve --listen "127.0.0.1:$port" --data-dir "$work/data" >"$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 1; done
+(cd "$work" && node "$script" "http://127.0.0.1:$port/$path")
