@@ -63,6 +63,8 @@ pub struct Config {
     pub cors_allowed_origins: Vec<String>,
     /// The search engine.
     pub search: SearchConfig,
+    /// Weights of the guru score (`findGurus`).
+    pub guru: crate::domain::guru::GuruWeights,
 }
 
 /// Which search engine answers, and how to reach Meilisearch.
@@ -142,6 +144,7 @@ impl Default for Config {
             require_token_for_reads: false,
             cors_allowed_origins: Vec::new(),
             search: SearchConfig::default(),
+            guru: crate::domain::guru::GuruWeights::default(),
         }
     }
 }
@@ -169,6 +172,11 @@ struct FileConfig {
     meili_search_key: Option<Secret>,
     meili_index_prefix: Option<String>,
     search_timeout_ms: Option<u64>,
+    guru_weight_relevance: Option<f64>,
+    guru_weight_evidence: Option<f64>,
+    guru_weight_transfers: Option<f64>,
+    guru_weight_likeness: Option<f64>,
+    guru_weight_distance: Option<f64>,
 }
 
 /// Settings given on the command line; they win over everything else.
@@ -254,6 +262,17 @@ impl Config {
         if let Some(v) = from_file.search_timeout_ms {
             c.search.timeout_ms = v;
         }
+        for (slot, v) in [
+            (&mut c.guru.relevance, from_file.guru_weight_relevance),
+            (&mut c.guru.evidence, from_file.guru_weight_evidence),
+            (&mut c.guru.transfers, from_file.guru_weight_transfers),
+            (&mut c.guru.likeness, from_file.guru_weight_likeness),
+            (&mut c.guru.distance, from_file.guru_weight_distance),
+        ] {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        }
 
         let get = |k: &str| env.get(k).filter(|v| !v.is_empty()).cloned();
         if let Some(v) = get("BERGURU_LISTEN") {
@@ -314,6 +333,20 @@ impl Config {
         if let Some(v) = get("BERGURU_SEARCH_TIMEOUT_MS") {
             c.search.timeout_ms = parse_num("BERGURU_SEARCH_TIMEOUT_MS", &v)?;
         }
+        for (key, slot) in [
+            ("BERGURU_GURU_WEIGHT_RELEVANCE", &mut c.guru.relevance),
+            ("BERGURU_GURU_WEIGHT_EVIDENCE", &mut c.guru.evidence),
+            ("BERGURU_GURU_WEIGHT_TRANSFERS", &mut c.guru.transfers),
+            ("BERGURU_GURU_WEIGHT_LIKENESS", &mut c.guru.likeness),
+            ("BERGURU_GURU_WEIGHT_DISTANCE", &mut c.guru.distance),
+        ] {
+            if let Some(v) = get(key) {
+                *slot = v.parse().map_err(|_| ConfigError::Invalid {
+                    key: "guru_weight_*",
+                    message: format!("{key}={v:?} is not a number"),
+                })?;
+            }
+        }
         if let Some(v) = get("BERGURU_REQUIRE_TOKEN_FOR_READS") {
             c.require_token_for_reads = parse_bool("BERGURU_REQUIRE_TOKEN_FOR_READS", &v)?;
         }
@@ -335,6 +368,12 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
+        self.guru
+            .validate()
+            .map_err(|message| ConfigError::Invalid {
+                key: "guru_weight_*",
+                message,
+            })?;
         let l = &self.limits;
         if l.max_page_size == 0 {
             return Err(ConfigError::Invalid {

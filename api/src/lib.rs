@@ -27,11 +27,22 @@ pub fn state(
     limits: config::Limits,
     search: search_sync::Engine,
 ) -> AppState {
+    state_with_guru(db, limits, search, domain::guru::GuruWeights::default())
+}
+
+/// [`state`] with the guru score's weights from configuration.
+pub fn state_with_guru(
+    db: sea_orm::DatabaseConnection,
+    limits: config::Limits,
+    search: search_sync::Engine,
+    guru: domain::guru::GuruWeights,
+) -> AppState {
     let schema = build_schema(SchemaDeps {
         db: db.clone(),
         limits,
         events: events::EventBus::default(),
         search: search.clone(),
+        guru,
     });
     AppState {
         schema,
@@ -41,5 +52,6 @@ pub fn state(
         cors_allowed_origins: Vec::new(),
         metrics: std::sync::Arc::new(metrics::Metrics::default()),
         search,
+        guru,
     }
 }

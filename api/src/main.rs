@@ -187,6 +187,7 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
                 limits: config.limits,
                 events: api::events::EventBus::default(),
                 search: std::sync::Arc::new(search::embedded::EmbeddedEngine::in_ram()?),
+                guru: config.guru,
             });
             let sdl = if federation {
                 api::graphql::federation_sdl(&schema)
@@ -470,7 +471,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         engine.clone(),
         std::time::Duration::from_millis(config.search.outbox_poll_ms),
     );
-    let mut state = api::state(db, config.limits, engine);
+    let mut state = api::state_with_guru(db, config.limits, engine, config.guru);
     state.require_token_for_reads = config.require_token_for_reads;
     state.cors_allowed_origins = config.cors_allowed_origins.clone();
     let listener = tokio::net::TcpListener::bind(config.listen)

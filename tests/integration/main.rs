@@ -10,6 +10,7 @@ mod bulk;
 mod errors;
 mod federation;
 mod fixtures;
+mod guru;
 mod http;
 mod http_spec;
 mod limits;

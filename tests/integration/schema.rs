@@ -12,6 +12,7 @@ fn schema() -> api::AppSchema {
         limits: Limits::default(),
         events: api::events::EventBus::default(),
         search: std::sync::Arc::new(search::embedded::EmbeddedEngine::in_ram().unwrap()),
+        guru: Default::default(),
     })
 }
 

@@ -6,8 +6,8 @@ use entity::{
     AdoptionStage, adoption, agreement_party, practice, region, region_index, visit, visit_practice,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -273,36 +273,90 @@ pub async fn schedule_visit(
     viewer: &Viewer,
     v: NewVisit,
 ) -> Result<visit::Model> {
+    let txn = write::begin(db).await?;
+    let saved = schedule_visit_in(&txn, viewer, v, "", "scheduleVisit").await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Schedules the visits of a plan (`saveVisitPlan`): all or none. Field
+/// names in errors are prefixed with `stops[i].`.
+pub async fn save_visit_plan(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    visits: Vec<NewVisit>,
+) -> Result<Vec<visit::Model>> {
+    if visits.is_empty() || visits.len() > 10 {
+        return Err(ApiError::bad_input(
+            "input.stops",
+            "a plan has between 1 and 10 stops",
+        ));
+    }
+    let mut hosts = std::collections::HashSet::new();
+    for (i, v) in visits.iter().enumerate() {
+        if !hosts.insert(v.host_region_code.clone()) {
+            return Err(ApiError::bad_input(
+                format!("input.stops[{i}].host"),
+                format!("{} appears twice in the plan", v.host_region_code),
+            ));
+        }
+    }
+    let txn = write::begin(db).await?;
+    let mut saved = Vec::new();
+    for (i, v) in visits.into_iter().enumerate() {
+        saved.push(
+            schedule_visit_in(
+                &txn,
+                viewer,
+                v,
+                &format!("input.stops[{i}]."),
+                "saveVisitPlan",
+            )
+            .await?,
+        );
+    }
+    txn.commit().await?;
+    Ok(saved)
+}
+
+async fn schedule_visit_in(
+    txn: &DatabaseTransaction,
+    viewer: &Viewer,
+    v: NewVisit,
+    prefix: &str,
+    action: &str,
+) -> Result<visit::Model> {
+    let f = |name: &str| format!("{prefix}{name}");
     if v.visitor_region_code == v.host_region_code {
         return Err(ApiError::bad_input(
-            "hostRegionCode",
+            f("hostRegionCode"),
             "a region does not visit itself",
         ));
     }
     if v.ends_on < v.starts_on {
-        return Err(ApiError::bad_input("endsOn", "endsOn is before startsOn"));
+        return Err(ApiError::bad_input(
+            f("endsOn"),
+            "endsOn is before startsOn",
+        ));
     }
     if (v.ends_on - v.starts_on).num_days() > 30 {
         return Err(ApiError::bad_input(
-            "endsOn",
+            f("endsOn"),
             "a benchmarking visit lasts at most 31 days",
         ));
     }
     if v.delegation_size.is_some_and(|n| !(1..=1000).contains(&n)) {
         return Err(ApiError::bad_input(
-            "delegationSize",
+            f("delegationSize"),
             "delegationSize is between 1 and 1000",
         ));
     }
-    let objectives = write::text_list("learningObjectives", v.learning_objectives)?;
-    let notes = write::optional_text("notes", v.notes, MAX_LONG_TEXT)?;
-    let txn = write::begin(db).await?;
-    super::regions::require(&txn, "visitorRegionCode", &v.visitor_region_code).await?;
-    super::regions::require(&txn, "hostRegionCode", &v.host_region_code).await?;
-    if !(viewer
-        .may_write_region(&txn, &v.visitor_region_code)
-        .await?
-        || viewer.may_write_region(&txn, &v.host_region_code).await?)
+    let objectives = write::text_list(&f("learningObjectives"), v.learning_objectives)?;
+    let notes = write::optional_text(&f("notes"), v.notes, MAX_LONG_TEXT)?;
+    super::regions::require(txn, &f("visitorRegionCode"), &v.visitor_region_code).await?;
+    super::regions::require(txn, &f("hostRegionCode"), &v.host_region_code).await?;
+    if !(viewer.may_write_region(txn, &v.visitor_region_code).await?
+        || viewer.may_write_region(txn, &v.host_region_code).await?)
     {
         viewer.require_writer()?;
         return Err(ApiError::forbidden(format!(
@@ -311,7 +365,7 @@ pub async fn schedule_visit(
         )));
     }
     for pid in &v.practice_ids {
-        require_practice(&txn, *pid).await?;
+        require_practice(txn, *pid).await?;
     }
     let now = Utc::now();
     let saved = visit::Model {
@@ -330,7 +384,7 @@ pub async fn schedule_visit(
         version: 1,
     }
     .into_active_model()
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let mut ids = v.practice_ids;
     ids.sort();
@@ -341,20 +395,19 @@ pub async fn schedule_visit(
             practice_id,
         }
         .into_active_model()
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
     audit(
-        &txn,
+        txn,
         viewer,
-        "scheduleVisit",
+        action,
         "Visit",
         saved.id,
         write::NONE,
         Some(&saved),
     )
     .await?;
-    txn.commit().await?;
     Ok(saved)
 }
 

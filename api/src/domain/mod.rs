@@ -6,11 +6,14 @@ pub mod adoption_visit_edit;
 pub mod agreement_edit;
 pub mod agreements;
 pub mod bulk;
+pub mod cooperation;
+pub mod guru;
 pub mod practice_edit;
 pub mod practices;
 pub mod regions;
 pub mod stats;
 pub mod tokens;
+pub mod visit_plan;
 pub mod write;
 
 use uuid::Uuid;

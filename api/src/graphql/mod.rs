@@ -34,6 +34,8 @@ pub struct SchemaDeps {
     pub events: crate::events::EventBus,
     /// The search engine (embedded or Meilisearch).
     pub search: crate::search_sync::Engine,
+    /// Weights of the guru score.
+    pub guru: crate::domain::guru::GuruWeights,
 }
 
 /// Builds the schema with its shared data (pool, limits) and federation.
@@ -53,6 +55,7 @@ pub fn build_schema(deps: SchemaDeps) -> AppSchema {
     .data(deps.db)
     .data(deps.events)
     .data(deps.search)
+    .data(deps.guru)
     .finish()
 }
 

@@ -142,6 +142,44 @@ pub struct VisitPayload {
     pub visit: Visit,
 }
 
+/// One stop of a plan to schedule (from `planVisits`' `stops`).
+#[derive(InputObject)]
+pub struct PlannedVisitInput {
+    /// Host region's code.
+    pub host: ID,
+    /// First day of the visit (the stop's `date`).
+    pub starts_on: Date,
+    /// Last day (default: `startsOn`).
+    pub ends_on: Option<Date>,
+    /// Practices to study there.
+    #[graphql(default)]
+    pub practice_ids: Vec<ID>,
+    /// Learning objectives (the practices' `learningObjective`).
+    #[graphql(default)]
+    pub learning_objectives: Vec<String>,
+}
+
+/// A plan to turn into scheduled visits.
+#[derive(InputObject)]
+pub struct SaveVisitPlanInput {
+    /// The visiting region's code; the caller must write for it or for
+    /// every host.
+    pub seeker: ID,
+    /// The stops, one visit each (1 to 10, no host twice).
+    pub stops: Vec<PlannedVisitInput>,
+    /// People in the delegation.
+    pub delegation_size: Option<i32>,
+    /// Notes, copied to every visit.
+    pub notes: Option<String>,
+}
+
+/// The visits a plan became.
+#[derive(SimpleObject)]
+pub struct SaveVisitPlanPayload {
+    /// The visits as saved, in the order of the stops.
+    pub visits: Vec<Visit>,
+}
+
 /// Index values after a write.
 #[derive(SimpleObject)]
 pub struct SetRegionIndexPayload {
@@ -253,6 +291,37 @@ impl AdoptionVisitMutation {
         )
         .await?;
         Ok(VisitPayload { visit: Visit(v) })
+    }
+
+    /// Turns a visit plan (`planVisits`) into scheduled visits, one per
+    /// stop, all or none.
+    async fn save_visit_plan(
+        &self,
+        ctx: &Context<'_>,
+        input: SaveVisitPlanInput,
+    ) -> Result<SaveVisitPlanPayload> {
+        let mut visits = Vec::new();
+        for (i, stop) in input.stops.into_iter().enumerate() {
+            let practice_ids = stop
+                .practice_ids
+                .iter()
+                .map(|id| parse_id(&format!("input.stops[{i}].practiceIds"), id))
+                .collect::<Result<Vec<_>>>()?;
+            visits.push(NewVisit {
+                visitor_region_code: input.seeker.0.clone(),
+                host_region_code: stop.host.0,
+                starts_on: stop.starts_on.0,
+                ends_on: stop.ends_on.unwrap_or(stop.starts_on).0,
+                learning_objectives: stop.learning_objectives,
+                practice_ids,
+                delegation_size: input.delegation_size,
+                notes: input.notes.clone(),
+            });
+        }
+        let saved = edit::save_visit_plan(db(ctx)?, viewer(ctx), visits).await?;
+        Ok(SaveVisitPlanPayload {
+            visits: saved.into_iter().map(Visit).collect(),
+        })
     }
 
     /// Records what a visit produced.

@@ -2,12 +2,14 @@
 
 mod agreement;
 mod audit;
+mod guru;
 mod practice;
 mod region;
 mod search;
 mod visit;
 
 pub use agreement::{AgreementFilter, AgreementOrderBy, AgreementQuery};
+pub use guru::{GuruQueries, VisitPlanInput, plan_input};
 pub use practice::{PracticeFilter, PracticeOrderBy, PracticeQuery};
 pub use region::{RegionFilter, RegionQuery};
 pub use search::SearchQuery;
@@ -23,4 +25,5 @@ pub struct Query(
     crate::graphql::mutation::TokenQuery,
     audit::AuditQuery,
     SearchQuery,
+    GuruQueries,
 );
