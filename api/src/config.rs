@@ -522,6 +522,45 @@ mod tests {
     }
 
     #[test]
+    fn guru_weights_come_from_file_and_environment_and_are_checked()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile_dir()?;
+        let path = dir.join("berguru.toml");
+        std::fs::write(
+            &path,
+            "guru_weight_relevance = 0.5\nguru_weight_distance = 0.0\n",
+        )?;
+        let c = Config::load(
+            Some(&path),
+            env(&[("BERGURU_GURU_WEIGHT_TRANSFERS", "0.4")]),
+            Overrides::default(),
+        )?;
+        assert_eq!(c.guru.relevance, 0.5);
+        assert_eq!(c.guru.distance, 0.0);
+        assert_eq!(c.guru.transfers, 0.4);
+        assert_eq!(c.guru.evidence, 0.2);
+        for bad in ["-1", "many", "NaN"] {
+            let e = Config::load(
+                None,
+                env(&[("BERGURU_GURU_WEIGHT_LIKENESS", bad)]),
+                Overrides::default(),
+            );
+            assert!(
+                matches!(
+                    e,
+                    Err(ConfigError::Invalid {
+                        key: "guru_weight_*",
+                        ..
+                    })
+                ),
+                "{bad}: {e:?}"
+            );
+        }
+        std::fs::remove_dir_all(dir)?;
+        Ok(())
+    }
+
+    #[test]
     fn invalid_values_are_refused_with_the_key_named() {
         let e = Config::load(
             None,

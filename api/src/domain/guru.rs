@@ -329,7 +329,13 @@ const MIN_COVERAGE: f64 = 0.25;
 /// The share of the topic's words a hit's highlights show matched (typos
 /// and, for the last word, prefixes count, as in the engines).
 pub fn coverage(topic: &str, hit: &search::Hit) -> f64 {
-    let q = search::vocab::query_words(topic);
+    // One-letter words ("e" of "e-office") match too much to count.
+    let all = search::vocab::query_words(topic);
+    let q: Vec<String> = if all.iter().any(|w| w.chars().count() > 1) {
+        all.into_iter().filter(|w| w.chars().count() > 1).collect()
+    } else {
+        all
+    };
     if q.is_empty() {
         return 0.0;
     }

@@ -41,6 +41,9 @@ const MAX_TOPICS: usize = 5;
 const MAX_HOSTS: usize = 10;
 const MAX_SPAN_DAYS: i64 = 31;
 const PRACTICES_PER_TOPIC: usize = 2;
+/// A practice is studied for a topic when it matches at least this well
+/// (relative to the topic's best match); the host's best practice always is.
+const MIN_STUDY_RELEVANCE: f64 = 0.5;
 
 /// How the delegation travels.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -287,11 +290,22 @@ pub async fn plan(
     'pick: for rank in 0..depth {
         for (topic, found) in &per_topic {
             let Some(s) = found.get(rank) else { continue };
+            // Only real matches are worth a trip.
+            if s.practices
+                .first()
+                .is_none_or(|m| m.relevance < MIN_STUDY_RELEVANCE)
+            {
+                continue;
+            }
             if let Some(c) = chosen.iter_mut().find(|c| c.host.code == s.region.code) {
-                if !c.topics.contains(topic) {
+                if !c.topics.contains(topic)
+                    && s.practices
+                        .first()
+                        .is_some_and(|m| m.relevance >= MIN_STUDY_RELEVANCE)
+                {
                     c.topics.push(topic.clone());
                     c.score = c.score.max(s.score);
-                    add_practices(c, topic, s, &seeker);
+                    add_practices(c, topic, s);
                 }
                 continue;
             }
@@ -304,7 +318,7 @@ pub async fn plan(
                 score: s.score,
                 practices: Vec::new(),
             };
-            add_practices(&mut c, topic, s, &seeker);
+            add_practices(&mut c, topic, s);
             chosen.push(c);
         }
     }
@@ -315,9 +329,14 @@ pub async fn plan(
             if c.topics.contains(topic) {
                 continue;
             }
-            if let Some(s) = found.iter().find(|s| s.region.code == c.host.code) {
+            if let Some(s) = found.iter().find(|s| {
+                s.region.code == c.host.code
+                    && s.practices
+                        .first()
+                        .is_some_and(|m| m.relevance >= MIN_STUDY_RELEVANCE)
+            }) {
                 c.topics.push(topic.clone());
-                add_practices(c, topic, s, &seeker);
+                add_practices(c, topic, s);
             }
         }
     }
@@ -358,7 +377,7 @@ pub async fn plan(
     let span = usize::try_from((input.to - input.from).num_days() + 1).unwrap_or(1);
     let days_available = input.max_days.map_or(span, |d| d.min(span));
     loop {
-        let plan = route_and_schedule(&seeker, &chosen, input, days_available);
+        let plan = route_and_schedule(&seeker, &chosen, input);
         if plan.days.len() <= days_available || chosen.is_empty() {
             let mut plan = plan;
             plan.warnings.splice(0..0, warnings);
@@ -380,8 +399,11 @@ pub async fn plan(
     }
 }
 
-fn add_practices(c: &mut Candidate, topic: &str, s: &Suggestion, _seeker: &region::Model) {
-    for m in s.practices.iter().take(PRACTICES_PER_TOPIC) {
+fn add_practices(c: &mut Candidate, topic: &str, s: &Suggestion) {
+    for (i, m) in s.practices.iter().take(PRACTICES_PER_TOPIC).enumerate() {
+        if i > 0 && m.relevance < MIN_STUDY_RELEVANCE {
+            break;
+        }
         if c.practices.iter().any(|p| p.practice.id == m.practice.id) {
             continue;
         }
@@ -568,12 +590,7 @@ impl Clock {
     }
 }
 
-fn route_and_schedule(
-    seeker: &region::Model,
-    chosen: &[Candidate],
-    input: &PlanInput,
-    _days_available: usize,
-) -> Plan {
+fn route_and_schedule(seeker: &region::Model, chosen: &[Candidate], input: &PlanInput) -> Plan {
     let places: Vec<(f64, f64)> = std::iter::once(coords(seeker))
         .chain(chosen.iter().map(|c| coords(&c.host)))
         .collect();
