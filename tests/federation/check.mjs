@@ -101,6 +101,8 @@ const queries = {
       practice { slug title owner { name } } } }`,
   'search in Berguru -> census of each owner': `{
     searchPractices(query: "e-office", first: 3) { edges { node { slug owner { code name census { population2020 } } } } } }`,
+  'guru finder in Berguru -> census of each guru': `{
+    findGurus(seeker: "36.02", topic: "e-office", first: 2) { region { code name census { population2020 } } score reasons { factor } } }`,
 };
 let failures = 0;
 for (const [name, query] of Object.entries(queries)) {
@@ -115,6 +117,12 @@ for (const [name, query] of Object.entries(queries)) {
     if (r?.name !== 'Kabupaten Sumedang' || r?.census?.population2020 !== 1152507 || !r.practices.some((p) => p.slug === 'sumedang-e-office')) {
       console.log('FAIL unexpected data ' + JSON.stringify(r)); failures++;
     } else console.log('     ' + JSON.stringify(r));
+  }
+  if (name.startsWith('guru finder')) {
+    const g = a.data?.findGurus ?? [];
+    if (g[0]?.region?.code !== '32.11' || g[0]?.region?.census?.population2020 !== 1152507) {
+      console.log('FAIL unexpected data ' + JSON.stringify(g)); failures++;
+    } else console.log('     ' + JSON.stringify(g[0].region));
   }
   if (name.startsWith('census note')) {
     const n = a.data?.statisticsNotes ?? [];
