@@ -11,7 +11,8 @@
 //! form one trip.
 //!
 //! Schedule (all times in the seeker's local time): the delegation leaves
-//! at 08:00; travel runs until 18:00 and resumes the next morning; a study
+//! at 08:00; road travel runs until 18:00 and resumes the next morning, a
+//! flight that would land after 21:00 leaves the next morning; a study
 //! session takes four hours and starts no later than 14:00, else the next
 //! morning at 09:00. Travel by road is estimated at 50 km/h over 1.3 times
 //! the great-circle distance; by air at three hours of transfers plus
@@ -34,6 +35,7 @@ use crate::error::{ApiError, Result};
 pub const TRIP_SPLIT_KM: f64 = 300.0;
 const DAY_START: i64 = 8 * 60;
 const DAY_END: i64 = 18 * 60;
+const LATEST_LANDING: i64 = 21 * 60;
 const STUDY_EARLIEST: i64 = 9 * 60;
 const STUDY_LATEST_START: i64 = 14 * 60;
 const STUDY_MINUTES: i64 = 4 * 60;
@@ -545,7 +547,27 @@ impl Clock {
         self.from + Duration::days(day)
     }
 
-    fn travel(&mut self, minutes: i64, text: &str) {
+    /// Travels `minutes`: by road until 18:00, going on the next morning;
+    /// a flight is never split: it leaves the next morning when it would
+    /// land after 21:00.
+    fn travel(&mut self, minutes: i64, mode: LegMode, text: &str) {
+        if mode == LegMode::Air {
+            if self.t + minutes > LATEST_LANDING && minutes <= LATEST_LANDING - DAY_START {
+                self.day += 1;
+                self.t = DAY_START;
+            }
+            let a = Activity {
+                kind: ActivityKind::Travel,
+                date: self.date(self.day),
+                start: self.t,
+                end: self.t + minutes,
+                host: None,
+                text: text.to_owned(),
+            };
+            self.activities.push((self.day, a));
+            self.t += minutes;
+            return;
+        }
         let mut left = minutes.max(1);
         while left > 0 {
             if self.t >= DAY_END {
@@ -630,6 +652,7 @@ fn route_and_schedule(seeker: &region::Model, chosen: &[Candidate], input: &Plan
         };
         clock.travel(
             minutes,
+            mode,
             &format!(
                 "{from_name} -> {} ({:.0} km {})",
                 c.host.name,
@@ -665,6 +688,7 @@ fn route_and_schedule(seeker: &region::Model, chosen: &[Candidate], input: &Plan
         let (mode, minutes) = leg(input.travel_mode, return_km);
         clock.travel(
             minutes,
+            mode,
             &format!(
                 "{} -> {} ({:.0} km {}, home)",
                 chosen[prev - 1].host.name,
@@ -915,11 +939,15 @@ mod tests {
             activities: Vec::new(),
             from: NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
         };
-        c.travel(12 * 60, "long");
+        c.travel(12 * 60, LegMode::Road, "long");
         assert_eq!(c.day, 1);
         assert_eq!(c.t, DAY_START + 2 * 60);
         let d = c.study("32.11", "x".into());
         assert_eq!(d, NaiveDate::from_ymd_opt(2026, 12, 2).expect("date"));
         assert_eq!(clock_time(c.t), "14:00");
+        // A flight is not split over a night: it leaves the next morning.
+        c.travel(8 * 60, LegMode::Air, "flight");
+        assert_eq!(c.day, 2);
+        assert_eq!(clock_time(c.t), "16:00");
     }
 }
