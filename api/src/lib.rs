@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod generate;
 pub mod graphql;
 pub mod graphql_http;
 pub mod http;

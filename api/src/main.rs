@@ -1,5 +1,5 @@
 //! The `berguru` command: `serve` (default), `migrate`, `seed-demo`,
-//! `export-schema`.
+//! `reindex`, `token`, `import`, `export`, `generate`, `export-schema`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -71,6 +71,31 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Fill the database with deterministic synthetic data at national scale
+    /// (for load tests and benchmarks), then rebuild the search index.
+    Generate {
+        /// Number of practices.
+        #[arg(long, default_value_t = 100_000)]
+        practices: usize,
+        /// Number of agreements.
+        #[arg(long, default_value_t = 30_000)]
+        agreements: usize,
+        /// Seed of the generator: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Delete existing practices, agreements, adoptions, visits, indices
+        /// and the audit trail first (regions and tokens are kept).
+        #[arg(long)]
+        replace: bool,
+        /// Load the demo data set from the articles too.
+        #[arg(long)]
+        with_demo: bool,
+        /// Do not rebuild the search index afterwards.
+        #[arg(long)]
+        no_index: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Print the GraphQL schema (SDL).
     ExportSchema {
         /// Print the Apollo Federation v2 subgraph SDL instead of the public one.
@@ -134,7 +159,8 @@ fn main() -> ExitCode {
         | Command::Reindex(a)
         | Command::Token { data: a, .. }
         | Command::Import { data: a, .. }
-        | Command::Export { data: a, .. } => Overrides {
+        | Command::Export { data: a, .. }
+        | Command::Generate { data: a, .. } => Overrides {
             listen: None,
             data_dir: a.data_dir.clone(),
         },
@@ -277,6 +303,59 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
                 Some(path) => std::fs::write(&path, text)
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
                 None => print!("{text}"),
+            }
+            Ok(())
+        }
+        Command::Generate {
+            practices,
+            agreements,
+            seed,
+            replace,
+            with_demo,
+            no_index,
+            ..
+        } => {
+            let db = open(&config).await?;
+            api::db::migrate(&db).await?;
+            let opts = api::generate::Options {
+                practices,
+                agreements,
+                seed,
+                replace,
+                with_demo,
+            };
+            let report = api::generate::generate(&db, &opts, |done, total| {
+                progress_bar(total)(done);
+            })
+            .await?;
+            println!(
+                "generated {} practices ({} outcomes), {} agreements ({} parties, {} stage changes), \
+                 {} adoptions, {} visits, {} region indices: {} rows in {:.1} s",
+                report.practices,
+                report.outcomes,
+                report.agreements,
+                report.parties,
+                report.stage_changes,
+                report.adoptions,
+                report.visits,
+                report.region_indices,
+                report.rows(),
+                report.elapsed.as_secs_f64()
+            );
+            if !no_index {
+                let engine = api::search_sync::engine_from_config(&config)?;
+                engine.prepare().await?;
+                let started = std::time::Instant::now();
+                let n = api::search_sync::reindex(&db, engine.as_ref(), |done, total| {
+                    progress_bar(total as usize)(done as usize);
+                })
+                .await
+                .map_err(|e| e.message().to_owned())?;
+                println!(
+                    "indexed {n} documents into {} in {:.1} s",
+                    engine.name(),
+                    started.elapsed().as_secs_f64()
+                );
             }
             Ok(())
         }
@@ -460,6 +539,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     api::db::migrate(&db).await?;
     if config.seed_demo
         && config.is_embedded_database()
+        && api::seed::is_empty(&db).await?
         && api::seed::load_demo(&db).await? == SeedOutcome::Loaded
     {
         tracing::info!("demo data loaded into the new embedded database");

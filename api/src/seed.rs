@@ -108,6 +108,14 @@ struct AgreementSeed<'a> {
     history_note: &'a str,
 }
 
+/// Whether the database holds no practice and no agreement: `serve` loads
+/// the demo only into such a database, never beside generated or real data.
+pub async fn is_empty(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    use sea_orm::PaginatorTrait;
+    Ok(practice::Entity::find().count(db).await? == 0
+        && agreement::Entity::find().count(db).await? == 0)
+}
+
 /// Loads the demo data set in one transaction unless it is already there.
 pub async fn load_demo<C: ConnectionTrait + TransactionTrait>(
     db: &C,
@@ -123,6 +131,12 @@ pub async fn load_demo<C: ConnectionTrait + TransactionTrait>(
     insert_all(&txn).await?;
     txn.commit().await?;
     Ok(SeedOutcome::Loaded)
+}
+
+/// Inserts the demo data set inside the caller's transaction, without the
+/// presence check of [`load_demo`] (for `berguru generate --with-demo`).
+pub async fn insert_demo(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    insert_all(db).await
 }
 
 async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {

@@ -10,6 +10,7 @@ mod bulk;
 mod errors;
 mod federation;
 mod fixtures;
+mod generate;
 mod guru;
 mod http;
 mod http_spec;
