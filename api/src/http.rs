@@ -19,6 +19,8 @@ use crate::graphql_http;
 #[derive(Clone)]
 pub struct AppState {
     pub schema: AppSchema,
+    /// Persisted queries, parsing, limits and error codes around the schema.
+    pub gate: std::sync::Arc<crate::graphql::gate::Gate>,
     pub db: DatabaseConnection,
     /// Refuse anonymous reads.
     pub require_token_for_reads: bool,
@@ -38,7 +40,12 @@ impl AppState {
     /// Runs one GraphQL request with its own DataLoader (whose cache lives
     /// only as long as the request); see [`execute_batched`].
     pub async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
-        execute_batched(&self.schema, &self.db, request).await
+        match self.gate.admit(request) {
+            Ok(request) => self
+                .gate
+                .finish(execute_batched(&self.schema, &self.db, request).await),
+            Err(refused) => async_graphql::Response::from_errors(vec![refused]),
+        }
     }
 }
 
@@ -296,7 +303,10 @@ async fn graphql_ws(
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: axum::extract::WebSocketUpgrade,
 ) -> Response {
-    let schema = state.schema.clone();
+    let schema = crate::graphql::gate::Gated {
+        schema: state.schema.clone(),
+        gate: state.gate.clone(),
+    };
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| {

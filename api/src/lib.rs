@@ -47,6 +47,7 @@ pub fn state_with_guru(
     });
     AppState {
         schema,
+        gate: std::sync::Arc::new(graphql::gate::Gate::new(limits)),
         db,
         require_token_for_reads: false,
         limits,

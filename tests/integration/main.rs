@@ -18,7 +18,6 @@ mod limits;
 mod practices;
 mod regions;
 mod rejected_inputs;
-mod resolver_spans;
 mod schema;
 mod search;
 mod seed;

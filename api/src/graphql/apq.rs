@@ -5,17 +5,18 @@
 //! hash, which is then remembered. The cache is bounded; the oldest entry
 //! leaves when it is full (least recently used). It is per process: a miss on another replica
 //! only costs one resend.
+//!
+//! This runs before the schema sees the request ([`super::gate`]), not as
+//! an async-graphql extension: any extension on the schema turns off
+//! async-graphql's fast path for every field of every query.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
-};
-use async_graphql::{Request, ServerError, ServerResult};
+use async_graphql::{Request, ServerError};
 use sha2::{Digest, Sha256};
 
-/// The extension factory, holding the shared cache.
+/// The shared cache of persisted queries.
 #[derive(Clone)]
 pub struct PersistedQueries {
     cache: Arc<Mutex<Cache>>,
@@ -67,12 +68,6 @@ impl PersistedQueries {
     }
 }
 
-impl ExtensionFactory for PersistedQueries {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(self.clone())
-    }
-}
-
 fn coded(message: impl Into<String>, code: &str) -> ServerError {
     let mut e = ServerError::new(message, None);
     e.extensions
@@ -81,16 +76,12 @@ fn coded(message: impl Into<String>, code: &str) -> ServerError {
     e
 }
 
-#[async_trait::async_trait]
-impl Extension for PersistedQueries {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
+impl PersistedQueries {
+    /// Resolves the `persistedQuery` extension of `request`, if it has one:
+    /// fills in the query of a known hash, remembers a new one, or refuses.
+    pub fn resolve(&self, mut request: Request) -> Result<Request, ServerError> {
         let Some(pq) = request.extensions.remove("persistedQuery") else {
-            return next.run(ctx, request).await;
+            return Ok(request);
         };
         let pq = pq.into_json().unwrap_or_default();
         if pq.get("version").and_then(|v| v.as_i64()) != Some(1) {
@@ -110,7 +101,7 @@ impl Extension for PersistedQueries {
             return match self.get(&hash) {
                 Some(query) => {
                     request.query = query;
-                    next.run(ctx, request).await
+                    Ok(request)
                 }
                 None => Err(coded("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")),
             };
@@ -128,6 +119,6 @@ impl Extension for PersistedQueries {
         if async_graphql::parser::parse_query(&request.query).is_ok() {
             self.put(hash, request.query.clone());
         }
-        next.run(ctx, request).await
+        Ok(request)
     }
 }

@@ -5,7 +5,7 @@
 pub mod apq;
 pub mod connection;
 pub mod enums;
-pub mod error_codes;
+pub mod gate;
 pub mod loaders;
 pub mod mutation;
 pub mod pagination;
@@ -40,23 +40,27 @@ pub struct SchemaDeps {
 
 /// Builds the schema with its shared data (pool, limits) and federation.
 pub fn build_schema(deps: SchemaDeps) -> AppSchema {
-    Schema::build(
+    let mut builder = Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
         subscription::Subscription,
     )
     .enable_federation()
-    .extension(resolver_spans::ResolverSpans)
-    .extension(apq::PersistedQueries::new(deps.limits.apq_cache_size))
-    .extension(error_codes::ErrorCodes {
-        limits: deps.limits,
-    })
-    .data(deps.limits)
-    .data(deps.db)
-    .data(deps.events)
-    .data(deps.search)
-    .data(deps.guru)
-    .finish()
+    // Codes and messages for these two come from `gate::Gate::finish`.
+    .limit_depth(deps.limits.max_depth)
+    .limit_complexity(deps.limits.max_complexity);
+    // No other extension: any extension makes async-graphql resolve every
+    // field through boxed extension futures (see `gate`).
+    if resolver_spans::wanted() {
+        builder = builder.extension(resolver_spans::ResolverSpans);
+    }
+    builder
+        .data(deps.limits)
+        .data(deps.db)
+        .data(deps.events)
+        .data(deps.search)
+        .data(deps.guru)
+        .finish()
 }
 
 /// The schema as SDL, without federation directives.

@@ -1,7 +1,9 @@
 //! A `tracing` span per resolver at debug level (`resolver` with the field's
 //! path, parent type and return type), so `BERGURU_LOG=api=debug,info` with a
-//! span-aware subscriber shows where a slow query spends its time. At the
-//! default `info` level the spans are disabled and cost one level check.
+//! span-aware subscriber shows where a slow query spends its time. The
+//! extension is registered only when debug is enabled for this module as
+//! the schema is built ([`wanted`]): any extension takes async-graphql off
+//! its fast path, so at the default `info` level it costs nothing.
 
 use std::sync::Arc;
 
@@ -10,6 +12,14 @@ use async_graphql::extensions::{
 };
 use async_graphql::{ServerResult, Value};
 use tracing::Instrument;
+
+/// True when a subscriber in force may record debug spans: the maximum
+/// level over all live subscribers is debug or finer. Not asked through an
+/// `enabled!` callsite, whose cached interest could come from another
+/// thread's subscriber.
+pub fn wanted() -> bool {
+    tracing::level_filters::LevelFilter::current() >= tracing::level_filters::LevelFilter::DEBUG
+}
 
 /// The extension factory to add to the schema.
 #[derive(Clone, Copy, Debug, Default)]

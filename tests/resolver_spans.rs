@@ -1,11 +1,13 @@
-//! Resolver spans: one `resolver` span per resolved field at debug level,
-//! none at info.
+//! Resolver spans: one `resolver` span per resolved field when the server
+//! starts at debug level, none (and no extension) at info.
+// Test code: a panic is a failed assertion.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::{Arc, Mutex};
 
 use tracing_subscriber::layer::{Context, SubscriberExt};
 
-use super::*;
+use tests::{Backend, TestApp};
 
 #[derive(Clone, Default)]
 struct Spans(Arc<Mutex<Vec<String>>>);
@@ -33,27 +35,33 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Spans {
     }
 }
 
-async fn spans_at(app: &TestApp, level: tracing::Level) -> Vec<String> {
+/// The spans of one query on a server started under a subscriber at
+/// `level`: the extension is registered when the schema is built, as the
+/// binary does after installing its log filter.
+async fn spans_at(level: tracing::Level) -> Vec<String> {
     let spans = Spans::default();
     let subscriber = tracing_subscriber::registry()
         .with(tracing_subscriber::filter::LevelFilter::from_level(level))
         .with(spans.clone());
     let _guard = tracing::subscriber::set_default(subscriber);
+    let app = TestApp::with_demo(Backend::Sqlite).await.unwrap();
+    spans.0.lock().unwrap().clear();
     app.data(r#"{ region(code: "32.11") { name practices { slug } } }"#)
         .await;
-    spans.0.lock().unwrap().clone()
+    let seen = spans.0.lock().unwrap().clone();
+    app.close().await;
+    seen
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_span_per_resolver_at_debug_level_only() {
-    let app = TestApp::with_demo(Backend::Sqlite).await.unwrap();
-    let debug = spans_at(&app, tracing::Level::DEBUG).await;
+    let debug = spans_at(tracing::Level::DEBUG).await;
     assert!(debug.iter().any(|p| p == "region"), "{debug:?}");
     assert!(debug.iter().any(|p| p == "region.name"), "{debug:?}");
     assert!(
         debug.iter().any(|p| p.starts_with("region.practices")),
         "{debug:?}"
     );
-    let info = spans_at(&app, tracing::Level::INFO).await;
+    let info = spans_at(tracing::Level::INFO).await;
     assert!(info.is_empty(), "{info:?}");
 }
