@@ -115,6 +115,11 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Automatic persisted queries kept in memory.
     pub apq_cache_size: usize,
+    /// Memory for cached query responses, MiB; 0 turns the cache off.
+    pub response_cache_mb: usize,
+    /// Longest a cached response is served, seconds (writes through
+    /// Berguru invalidate at once; this bounds writes made behind its back).
+    pub response_cache_ttl_secs: u64,
 }
 
 impl Default for Limits {
@@ -127,6 +132,8 @@ impl Default for Limits {
             max_aliases: 30,
             max_body_bytes: 1024 * 1024,
             apq_cache_size: 1000,
+            response_cache_mb: 64,
+            response_cache_ttl_secs: 30,
         }
     }
 }
@@ -163,6 +170,8 @@ struct FileConfig {
     max_complexity: Option<usize>,
     max_aliases: Option<usize>,
     max_body_bytes: Option<usize>,
+    response_cache_mb: Option<usize>,
+    response_cache_ttl_secs: Option<u64>,
     db_max_connections: Option<u32>,
     log: Option<String>,
     require_token_for_reads: Option<bool>,
@@ -238,6 +247,12 @@ impl Config {
         if let Some(v) = from_file.max_aliases {
             c.limits.max_aliases = v;
         }
+        if let Some(v) = from_file.response_cache_mb {
+            c.limits.response_cache_mb = v;
+        }
+        if let Some(v) = from_file.response_cache_ttl_secs {
+            c.limits.response_cache_ttl_secs = v;
+        }
         if let Some(v) = from_file.max_body_bytes {
             c.limits.max_body_bytes = v;
         }
@@ -301,6 +316,12 @@ impl Config {
         }
         if let Some(v) = get("BERGURU_MAX_ALIASES") {
             c.limits.max_aliases = parse_num("BERGURU_MAX_ALIASES", &v)?;
+        }
+        if let Some(v) = get("BERGURU_RESPONSE_CACHE_MB") {
+            c.limits.response_cache_mb = parse_num("BERGURU_RESPONSE_CACHE_MB", &v)?;
+        }
+        if let Some(v) = get("BERGURU_RESPONSE_CACHE_TTL_SECS") {
+            c.limits.response_cache_ttl_secs = parse_num("BERGURU_RESPONSE_CACHE_TTL_SECS", &v)?;
         }
         if let Some(v) = get("BERGURU_MAX_BODY_BYTES") {
             c.limits.max_body_bytes = parse_num("BERGURU_MAX_BODY_BYTES", &v)?;

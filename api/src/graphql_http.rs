@@ -28,6 +28,14 @@ pub enum MediaType {
 }
 
 impl MediaType {
+    /// A short name, for cache keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::GraphQlResponse => "graphql-response",
+            Self::Json => "json",
+        }
+    }
+
     fn header(self) -> HeaderValue {
         HeaderValue::from_static(match self {
             Self::GraphQlResponse => "application/graphql-response+json; charset=utf-8",
@@ -252,21 +260,42 @@ pub fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
 
 /// Serialises an executed response with the status the media type calls for.
 pub fn respond(resp: async_graphql::Response, media: MediaType) -> Response {
+    let (status, body) = serialise(resp, media);
+    with_body(status, body, media)
+}
+
+/// The status and JSON body of an executed response.
+pub fn serialise(resp: async_graphql::Response, media: MediaType) -> (StatusCode, String) {
     // A request error: nothing executed (no data, no error inside the data).
     let request_error = resp.data == async_graphql::Value::Null
         && !resp.errors.is_empty()
         && resp.errors.iter().all(|e| e.path.is_empty());
-    let mut body = serde_json::to_value(&resp)
-        .unwrap_or_else(|_| json!({ "errors": [{ "message": "Internal error" }] }));
-    if request_error && let Value::Object(map) = &mut body {
-        map.remove("data");
-    }
     let status = if request_error && media == MediaType::GraphQlResponse {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    let mut out = (status, body.to_string()).into_response();
+    if !request_error {
+        // Straight to text: no intermediate JSON tree.
+        if let Ok(body) = serde_json::to_string(&resp) {
+            return (status, body);
+        }
+    }
+    let mut body = serde_json::to_value(&resp)
+        .unwrap_or_else(|_| json!({ "errors": [{ "message": "Internal error" }] }));
+    if request_error && let Value::Object(map) = &mut body {
+        map.remove("data");
+    }
+    (status, body.to_string())
+}
+
+/// A response with `body` (JSON) as `media`.
+pub fn with_body(
+    status: StatusCode,
+    body: impl Into<axum::body::Body>,
+    media: MediaType,
+) -> Response {
+    let mut out = (status, body.into()).into_response();
     out.headers_mut()
         .insert(header::CONTENT_TYPE, media.header());
     out

@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::graphql::AppSchema;
 use crate::graphql::loaders::{AppLoader, DbLoader};
 use crate::graphql_http;
+use crate::response_cache::{Cached, ResponseCache};
 
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
@@ -34,17 +35,36 @@ pub struct AppState {
     pub search: crate::search_sync::Engine,
     /// Weights of the guru score, for `/visits/plan.ics`.
     pub guru: crate::domain::guru::GuruWeights,
+    /// Whole responses to recent queries (`None`: off).
+    pub response_cache: Option<std::sync::Arc<crate::response_cache::ResponseCache>>,
 }
 
 impl AppState {
     /// Runs one GraphQL request with its own DataLoader (whose cache lives
     /// only as long as the request); see [`execute_batched`].
     pub async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+        self.execute_op(request).await.0
+    }
+
+    /// [`execute`](Self::execute), also telling whether the request was a
+    /// query (`false` when refused before running, or a mutation). A
+    /// mutation invalidates the response cache before its answer returns.
+    pub async fn execute_op(
+        &self,
+        request: async_graphql::Request,
+    ) -> (async_graphql::Response, bool) {
+        use async_graphql::parser::types::OperationType;
         match self.gate.admit(request) {
-            Ok(request) => self
-                .gate
-                .finish(execute_batched(&self.schema, &self.db, request).await),
-            Err(refused) => async_graphql::Response::from_errors(vec![refused]),
+            Ok((request, ty)) => {
+                let resp = self
+                    .gate
+                    .finish(execute_batched(&self.schema, &self.db, request).await);
+                if ty != OperationType::Query {
+                    crate::response_cache::invalidate();
+                }
+                (resp, ty == OperationType::Query)
+            }
+            Err(refused) => (async_graphql::Response::from_errors(vec![refused]), false),
         }
     }
 }
@@ -370,10 +390,6 @@ async fn run(
     params: serde_json::Map<String, serde_json::Value>,
     media: graphql_http::MediaType,
 ) -> Response {
-    let request = match graphql_http::build_request(params) {
-        Ok(r) => r,
-        Err(r) => return r.into_response(media),
-    };
     let viewer = match bearer_token(headers) {
         Ok(None) => Viewer::Anonymous,
         Ok(Some(token)) => match auth::authenticate(&state.db, token).await {
@@ -390,9 +406,29 @@ async fn run(
             ),
         );
     }
+    let cache = state
+        .response_cache
+        .as_ref()
+        .map(|c| (c, ResponseCache::key(&viewer, media.as_str(), &params)));
+    if let Some((c, key)) = &cache
+        && let Some(hit) = c.get(key)
+    {
+        let started = std::time::Instant::now();
+        let operation = params.get("operationName").and_then(|n| n.as_str());
+        state
+            .metrics
+            .record(operation, started.elapsed(), std::iter::empty());
+        state.metrics.cache_hit();
+        return graphql_http::with_body(hit.status, hit.body, media);
+    }
+    let generation = crate::response_cache::generation();
+    let request = match graphql_http::build_request(params) {
+        Ok(r) => r,
+        Err(r) => return r.into_response(media),
+    };
     let operation = request.operation_name.clone();
     let started = std::time::Instant::now();
-    let response = state.execute(request.data(viewer)).await;
+    let (response, is_query) = state.execute_op(request.data(viewer)).await;
     state.metrics.record(
         operation.as_deref(),
         started.elapsed(),
@@ -406,7 +442,20 @@ async fn run(
                 )
         }),
     );
-    graphql_http::respond(response, media)
+    let cacheable = is_query && response.errors.is_empty();
+    let (status, body) = graphql_http::serialise(response, media);
+    let body = Bytes::from(body);
+    if cacheable && let Some((c, key)) = cache {
+        c.put(
+            key,
+            generation,
+            Cached {
+                status,
+                body: body.clone(),
+            },
+        );
+    }
+    graphql_http::with_body(status, body, media)
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {

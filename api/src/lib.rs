@@ -15,6 +15,7 @@ pub mod graphql;
 pub mod graphql_http;
 pub mod http;
 pub mod metrics;
+pub mod response_cache;
 pub mod search_sync;
 pub mod seed;
 
@@ -55,5 +56,10 @@ pub fn state_with_guru(
         metrics: std::sync::Arc::new(metrics::Metrics::default()),
         search,
         guru,
+        response_cache: response_cache::ResponseCache::new(
+            limits.response_cache_mb,
+            std::time::Duration::from_secs(limits.response_cache_ttl_secs),
+        )
+        .map(std::sync::Arc::new),
     }
 }

@@ -232,6 +232,7 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
         Command::Migrate(_) => {
             let db = open(&config).await?;
             api::db::migrate(&db).await?;
+            api::response_cache::notify_change(&db).await?;
             tracing::info!("migrations applied");
             Ok(())
         }
@@ -239,7 +240,10 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             let db = open(&config).await?;
             api::db::migrate(&db).await?;
             match api::seed::load_demo(&db).await? {
-                SeedOutcome::Loaded => println!("demo data loaded"),
+                SeedOutcome::Loaded => {
+                    api::response_cache::notify_change(&db).await?;
+                    println!("demo data loaded")
+                }
                 SeedOutcome::AlreadyPresent => {
                     println!("demo data already present; nothing changed")
                 }
@@ -257,6 +261,7 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             })
             .await
             .map_err(|e| e.message().to_owned())?;
+            api::response_cache::notify_change(&db).await?;
             println!(
                 "reindexed {n} documents into {} in {:.1} s",
                 engine.name(),
@@ -278,7 +283,9 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
         } => {
             let db = open(&config).await?;
             api::db::migrate(&db).await?;
-            import_command(&db, &what, &file, dry_run, format.as_deref()).await
+            import_command(&db, &what, &file, dry_run, format.as_deref()).await?;
+            api::response_cache::notify_change(&db).await?;
+            Ok(())
         }
         Command::Export {
             what,
@@ -334,6 +341,7 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
                 progress_bar(total)(done);
             })
             .await?;
+            api::response_cache::notify_change(&db).await?;
             println!(
                 "generated {} practices ({} outcomes), {} agreements ({} parties, {} stage changes), \
                  {} adoptions, {} visits, {} region indices: {} rows in {:.1} s",
@@ -557,6 +565,8 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         engine.clone(),
         std::time::Duration::from_millis(config.search.outbox_poll_ms),
     );
+    // Other replicas' writes reach this one's response cache.
+    let _listener = api::response_cache::spawn_listener(&db);
     let mut state = api::state_with_guru(db, config.limits, engine, config.guru);
     state.require_token_for_reads = config.require_token_for_reads;
     state.cors_allowed_origins = config.cors_allowed_origins.clone();

@@ -29,6 +29,7 @@ struct Series {
 pub struct Metrics {
     operations: Mutex<HashMap<String, Series>>,
     errors: Mutex<HashMap<String, u64>>,
+    cache_hits: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -52,6 +53,13 @@ fn label(name: Option<&str>) -> String {
 }
 
 impl Metrics {
+    /// Counts a request answered from the response cache (it is also
+    /// recorded as a request).
+    pub fn cache_hit(&self) {
+        self.cache_hits
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Records one GraphQL request.
     pub fn record(
         &self,
@@ -123,6 +131,13 @@ impl Metrics {
                 "berguru_graphql_request_duration_seconds_count{{operation=\"{name}\"}} {count}"
             );
         }
+        out.push_str("# HELP berguru_response_cache_hits_total GraphQL requests answered from the response cache.\n");
+        out.push_str("# TYPE berguru_response_cache_hits_total counter\n");
+        let _ = writeln!(
+            out,
+            "berguru_response_cache_hits_total {}",
+            self.cache_hits.load(std::sync::atomic::Ordering::Relaxed)
+        );
         out.push_str("# HELP berguru_graphql_errors_total GraphQL errors by code.\n");
         out.push_str("# TYPE berguru_graphql_errors_total counter\n");
         if let Ok(errs) = self.errors.lock() {

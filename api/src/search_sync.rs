@@ -158,6 +158,7 @@ pub async fn drain(db: &DatabaseConnection, engine: &dyn SearchEngine) -> Result
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         match send(db, engine, &rows).await {
             Ok(()) => {
+                index_changed(db).await;
                 search_outbox::Entity::delete_many()
                     .filter(search_outbox::Column::Id.is_in(ids))
                     .exec(db)
@@ -303,6 +304,14 @@ pub fn spawn_worker(
     })
 }
 
+/// Search answers changed: cached responses here and on every replica go.
+async fn index_changed(db: &DatabaseConnection) {
+    crate::response_cache::invalidate();
+    if let Err(e) = crate::response_cache::notify_change(db).await {
+        tracing::warn!(error = %e, "response cache: cannot announce an index change");
+    }
+}
+
 /// Rebuilds the whole index when the engine's counts differ from the
 /// database's. Returns whether it rebuilt.
 pub async fn ensure_complete(db: &DatabaseConnection, engine: &dyn SearchEngine) -> Result<bool> {
@@ -379,6 +388,7 @@ pub async fn reindex(
         }
     }
     rebuild.finish().await.map_err(search_error)?;
+    index_changed(db).await;
     if let Some(id) = started {
         search_outbox::Entity::delete_many()
             .filter(search_outbox::Column::Id.lte(id))

@@ -256,6 +256,11 @@ def generate(data_dir, database_url, practices, agreements, seed, env_extra=None
     }
 
 
+# The response cache off: what every request costs when it runs (SQL
+# capture, the scale check, search against Meilisearch, the no-cache rows).
+NO_CACHE = {"BERGURU_RESPONSE_CACHE_MB": "0"}
+
+
 def start_berguru(name, data_dir, database_url, logdir, extra=None):
     proc = Proc(
         name,
@@ -384,7 +389,7 @@ def capture_sql(data_dir, logdir, bodies):
     if not os.access(path, os.R_OK):
         fail(f"cannot read the PostgreSQL log {path} (set PG_LOG)")
     captured = {}
-    server = start_berguru("berguru-capture", data_dir, pg_url(BENCH_DB), logdir)
+    server = start_berguru("berguru-capture", data_dir, pg_url(BENCH_DB), logdir, NO_CACHE)
     try:
         for name, body in bodies.items():
             post_json(f"http://127.0.0.1:{BERGURU_PORT}/graphql", body)  # warm the pool
@@ -517,14 +522,21 @@ def main():
 
         # 3. Berguru on PostgreSQL, then on SQLite.
         url = f"http://127.0.0.1:{BERGURU_PORT}/graphql"
-        for backend, data_dir, db_url in [("postgres", pg_dir, pg_url(BENCH_DB)), ("sqlite", sqlite_dir, None)]:
-            server = start_berguru(f"berguru-{backend}", data_dir, db_url, logdir)
+        # With the response cache (the default) and without it: the bench
+        # repeats one request per query, so cached rows measure cache hits.
+        for backend, data_dir, db_url, extra in [
+            ("postgres", pg_dir, pg_url(BENCH_DB), None),
+            ("postgres-nocache", pg_dir, pg_url(BENCH_DB), NO_CACHE),
+            ("sqlite", sqlite_dir, None, None),
+            ("sqlite-nocache", sqlite_dir, None, NO_CACHE),
+        ]:
+            server = start_berguru(f"berguru-{backend}", data_dir, db_url, logdir, extra)
             procs.append(server)
             responses = {n: check_once(url, queries[n], f"berguru on {backend} ({n})") for n in queries}
             if backend == "postgres":
                 by_id_response = responses["practice_by_id"]
             results["rows"] += run_matrix(f"berguru-{backend}", url, bodies, concurrencies, args.duration,
-                                          proc=server, sql=sql)
+                                          proc=server, sql=sql if extra else None)
             # The whole mix, round robin: the memory figure.
             server.reset_peak()
             r = wrk(url, list(bodies.values()), max(concurrencies), args.duration * 2)
@@ -591,7 +603,7 @@ def main():
         if args.scale:
             for n in [int(x) for x in args.scale.split(",") if x]:
                 results["scale"].append(scale_point(work, logdir, n, args.seed, bodies, args.duration, procs))
-            base = find(results["rows"], "berguru-postgres", "list_50_nested", 1)
+            base = find(results["rows"], "berguru-postgres-nocache", "list_50_nested", 1)
             if base:
                 results["scale"].append({"practices": args.practices, "p50_ms": base["p50_ms"],
                                          "rps": base["rps"], "from": "main run"})
@@ -615,7 +627,7 @@ def search_bench(work, logdir, pg_dir, queries, concurrencies, duration, procs):
         return out
     key = os.environ.get("MEILI_MASTER_KEY", "")
     prefix = f"bench_{os.getpid()}_"
-    extra = {"MEILI_URL": meili, "MEILI_API_KEY": key, "BERGURU_MEILI_INDEX_PREFIX": prefix}
+    extra = {"MEILI_URL": meili, "MEILI_API_KEY": key, "BERGURU_MEILI_INDEX_PREFIX": prefix, **NO_CACHE}
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     try:
         log("indexing the PostgreSQL data set into Meilisearch")
@@ -676,7 +688,7 @@ def scale_point(work, logdir, practices, seed, bodies, duration, procs):
     # index in the background while it is measured.
     gen = generate(data_dir, pg_url(SCALE_DB), practices, agreements, seed, index=False)
     log(f"  {gen}")
-    extra = {"MEILI_URL": "http://127.0.0.1:9"}
+    extra = {"MEILI_URL": "http://127.0.0.1:9", **NO_CACHE}
     server = start_berguru(f"berguru-scale-{practices}", data_dir, pg_url(SCALE_DB), logdir, extra)
     procs.append(server)
     url = f"http://127.0.0.1:{BERGURU_PORT}/graphql"
@@ -734,35 +746,36 @@ def report(results, out):
         lines.append(f"- generate on {backend}: {fmt(g['generate_s'], 1)} s to write, "
                      f"{fmt(g['index_s'], 1)} s to index, {g['wall_s']} s in all ({g['summary']})")
     lines.append("")
-    lines.append("| target | query | conc. | req/s | p50 ms | p99 ms | peak RSS MB | SQL/req | failures |")
-    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    lines.append("| target | query | conc. | req/s | p50 ms | p95 ms | p99 ms | peak RSS MB | SQL/req | failures |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         lines.append(f"| {r['target']} | {r['query']} | {r['concurrency']} | {fmt(r['rps'], 0)} | "
-                     f"{fmt(r['p50_ms'])} | {fmt(r['p99_ms'])} | {fmt(r.get('peak_rss_mb'), 0)} | "
+                     f"{fmt(r['p50_ms'])} | {fmt(r.get('p95_ms'))} | {fmt(r['p99_ms'])} | {fmt(r.get('peak_rss_mb'), 0)} | "
                      f"{fmt(r.get('sql_per_request'))} | {r['failures']} |")
     lines.append("")
     lines.append("Ratios of throughput (req/s over req/s; PostgreSQL-limit counts one pgbench transaction "
                  "of the captured statements as one request):")
     lines.append("")
-    lines.append("| query | conc. | Berguru PG / PostgreSQL-limit | Berguru PG / bare axum | "
+    lines.append("| query | conc. | response cache | Berguru PG / PostgreSQL-limit | Berguru PG / bare axum | "
                  "Berguru PG / PostGraphile | Berguru SQLite / PostGraphile |")
-    lines.append("|---|---:|---:|---:|---:|---:|")
+    lines.append("|---|---:|---|---:|---:|---:|---:|")
     ratios = []
     for q in ["practice_by_id", "list_50_nested", "region_stats"]:
         for c in results["settings"]["concurrency"]:
-            b = find(rows, "berguru-postgres", q, c)
-            s = find(rows, "berguru-sqlite", q, c)
-            entry = {
-                "query": q, "concurrency": c,
-                "berguru_pg_over_pg_limit": ratio(b, find(rows, "postgres-limit", q, c)),
-                "berguru_pg_over_bare_axum": ratio(b, find(rows, "bare-axum", q, c)),
-                "berguru_pg_over_postgraphile": ratio(b, find(rows, "postgraphile", q, c)),
-                "berguru_sqlite_over_postgraphile": ratio(s, find(rows, "postgraphile", q, c)),
-            }
-            ratios.append(entry)
-            lines.append(f"| {q} | {c} | {fmt(entry['berguru_pg_over_pg_limit'])} | "
-                         f"{fmt(entry['berguru_pg_over_bare_axum'])} | {fmt(entry['berguru_pg_over_postgraphile'])} | "
-                         f"{fmt(entry['berguru_sqlite_over_postgraphile'])} |")
+            for cache, suffix in [("off", "-nocache"), ("on", "")]:
+                b = find(rows, "berguru-postgres" + suffix, q, c)
+                s = find(rows, "berguru-sqlite" + suffix, q, c)
+                entry = {
+                    "query": q, "concurrency": c, "response_cache": cache,
+                    "berguru_pg_over_pg_limit": ratio(b, find(rows, "postgres-limit", q, c)),
+                    "berguru_pg_over_bare_axum": ratio(b, find(rows, "bare-axum", q, c)),
+                    "berguru_pg_over_postgraphile": ratio(b, find(rows, "postgraphile", q, c)),
+                    "berguru_sqlite_over_postgraphile": ratio(s, find(rows, "postgraphile", q, c)),
+                }
+                ratios.append(entry)
+                lines.append(f"| {q} | {c} | {cache} | {fmt(entry['berguru_pg_over_pg_limit'])} | "
+                             f"{fmt(entry['berguru_pg_over_bare_axum'])} | {fmt(entry['berguru_pg_over_postgraphile'])} | "
+                             f"{fmt(entry['berguru_sqlite_over_postgraphile'])} |")
     results["ratios"] = ratios
     if results["scale"]:
         lines.append("")

@@ -236,6 +236,11 @@ scenario!(
             body.contains("berguru_graphql_requests_total{operation=\"anonymous\"} 1"),
             "{body}"
         );
+        // The second RegionCount came from the response cache.
+        assert!(
+            body.contains("berguru_response_cache_hits_total 1"),
+            "{body}"
+        );
         assert!(
             body.contains(
                 "berguru_graphql_request_duration_seconds_count{operation=\"RegionCount\"} 2"

@@ -18,6 +18,7 @@ mod limits;
 mod practices;
 mod regions;
 mod rejected_inputs;
+mod response_cache;
 mod schema;
 mod search;
 mod seed;

@@ -128,6 +128,8 @@ pub async fn audit<B: Serialize, A: Serialize>(
             .map_err(|e| ApiError::internal(&e))?,
     );
     let object_id = object_id.to_string();
+    // Every replica's response cache forgets what it stored (at commit).
+    crate::response_cache::notify_change(db).await?;
     crate::search_sync::enqueue_for_audit(
         db,
         object_type,

@@ -16,7 +16,9 @@
 
 use std::sync::Arc;
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
+};
 use async_graphql::{Data, Executor, Request, Response, ServerError};
 use futures_util::stream::{self, BoxStream, StreamExt};
 
@@ -58,8 +60,11 @@ impl Gate {
     /// (the schema reuses the document) and checks the alias limit. An
     /// error refuses the request, nothing having run
     /// ([`Response::from_errors`] makes the answer).
-    pub fn admit(&self, request: Request) -> Result<Request, ServerError> {
+    /// With the request comes the type of the operation it will run (a
+    /// mutation when that is unclear: not cached, and it invalidates).
+    pub fn admit(&self, request: Request) -> Result<(Request, OperationType), ServerError> {
         let mut request = self.apq.resolve(request)?;
+        let name = request.operation_name.clone();
         let doc = request.parsed_query().map_err(|mut e| {
             ensure_code(&mut e, "GRAPHQL_PARSE_FAILED");
             e
@@ -74,7 +79,8 @@ impl Gate {
                 ),
             ));
         }
-        Ok(request)
+        let ty = operation_type(doc, name.as_deref());
+        Ok((request, ty))
     }
 
     /// After execution: a code on every error that has none.
@@ -123,7 +129,13 @@ pub struct Gated {
 impl Executor for Gated {
     async fn execute(&self, request: Request) -> Response {
         match self.gate.admit(request) {
-            Ok(request) => self.gate.finish(self.schema.execute(request).await),
+            Ok((request, ty)) => {
+                let resp = self.gate.finish(self.schema.execute(request).await);
+                if ty != OperationType::Query {
+                    crate::response_cache::invalidate();
+                }
+                resp
+            }
             Err(refused) => Response::from_errors(vec![refused]),
         }
     }
@@ -134,7 +146,7 @@ impl Executor for Gated {
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         match self.gate.admit(request) {
-            Ok(request) => {
+            Ok((request, _)) => {
                 let gate = self.gate.clone();
                 self.schema
                     .execute_stream_with_session_data(request, session_data.unwrap_or_default())
@@ -146,6 +158,22 @@ impl Executor for Gated {
             }
         }
     }
+}
+
+/// The type of the operation `name` selects in `doc`.
+fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> OperationType {
+    let ty = match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, op)| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.values().next().map(|op| op.node.ty)
+        }
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    ty.unwrap_or(OperationType::Mutation)
 }
 
 fn coded(code: &str, message: String) -> ServerError {
