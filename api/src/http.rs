@@ -59,8 +59,10 @@ impl AppState {
                 let resp = self
                     .gate
                     .finish(execute_batched(&self.schema, &self.db, request).await);
-                if ty != OperationType::Query {
-                    crate::response_cache::invalidate();
+                if ty != OperationType::Query
+                    && let Some(cache) = &self.response_cache
+                {
+                    cache.invalidate();
                 }
                 (resp, ty == OperationType::Query)
             }
@@ -326,6 +328,7 @@ async fn graphql_ws(
     let schema = crate::graphql::gate::Gated {
         schema: state.schema.clone(),
         gate: state.gate.clone(),
+        response_cache: state.response_cache.clone(),
     };
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
@@ -421,7 +424,7 @@ async fn run(
         state.metrics.cache_hit();
         return graphql_http::with_body(hit.status, hit.body, media);
     }
-    let generation = crate::response_cache::generation();
+    let generation = state.response_cache.as_ref().map_or(0, |c| c.generation());
     let request = match graphql_http::build_request(params) {
         Ok(r) => r,
         Err(r) => return r.into_response(media),

@@ -560,14 +560,19 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     let engine = api::search_sync::engine_from_config(&config)?;
     tracing::info!(engine = engine.name(), "search engine");
+    let mut state = api::state_with_guru(db.clone(), config.limits, engine.clone(), config.guru);
     api::search_sync::spawn_worker(
         db.clone(),
-        engine.clone(),
+        engine,
         std::time::Duration::from_millis(config.search.outbox_poll_ms),
+        state.response_cache.clone(),
     );
-    // Other replicas' writes reach this one's response cache.
-    let _listener = api::response_cache::spawn_listener(&db);
-    let mut state = api::state_with_guru(db, config.limits, engine, config.guru);
+    // Every replica's writes (announced on PostgreSQL) reach this one's
+    // response cache.
+    let _listener = state
+        .response_cache
+        .clone()
+        .and_then(|cache| api::response_cache::spawn_listener(&db, cache));
     state.require_token_for_reads = config.require_token_for_reads;
     state.cors_allowed_origins = config.cors_allowed_origins.clone();
     let listener = tokio::net::TcpListener::bind(config.listen)

@@ -7,23 +7,23 @@
 //!   keyed by everything that shapes the answer: the viewer (token id or
 //!   anonymous), the response media type, and the request's `query`,
 //!   `operationName`, `variables` and `extensions` exactly as sent.
-//! - A process-wide generation counter: an entry remembers the generation
-//!   read *before* its query ran, and is served only while the generation
-//!   is unchanged. [`invalidate`] bumps it after every mutation this
-//!   process runs (before the mutation's response leaves, so a client
-//!   reads its own writes), and after the search outbox worker changes the
-//!   index.
-//! - Other replicas: on PostgreSQL every write transaction sends
-//!   `NOTIFY berguru_changes` ([`notify_change`], delivered at commit), and
-//!   [`spawn_listener`] bumps the generation on each notification. While
-//!   the listener is not connected, the cache serves nothing.
+//! - A generation counter: an entry remembers the generation read *before*
+//!   its query ran, and is served only while the generation is unchanged.
+//!   [`ResponseCache::invalidate`] bumps it after every mutation the server
+//!   runs (before the mutation's response leaves, so a client reads its
+//!   own writes), and after the search outbox worker changes the index.
+//! - Other replicas: on PostgreSQL every write transaction, and every index
+//!   change, sends `NOTIFY berguru_changes` ([`notify_change`], delivered
+//!   at commit), and [`spawn_listener`] bumps the generation on each
+//!   notification. While the listener is not connected, the cache serves
+//!   nothing.
 //! - Writes that bypass Berguru (SQL by hand) are seen when the entry's
 //!   time to live (`response_cache_ttl_secs`, default 30 s) runs out.
 //! - Memory is bounded by `response_cache_mb`; `0` turns the cache off.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -34,51 +34,6 @@ use crate::auth::Viewer;
 
 /// The PostgreSQL channel writes are announced on.
 pub const CHANNEL: &str = "berguru_changes";
-
-static GENERATION: AtomicU64 = AtomicU64::new(0);
-/// PostgreSQL listeners wanted but not connected; the cache serves
-/// nothing while any is down.
-static LISTENERS_DOWN: AtomicUsize = AtomicUsize::new(0);
-
-/// True when every change listener this process started is connected.
-pub fn listening() -> bool {
-    LISTENERS_DOWN.load(Ordering::SeqCst) == 0
-}
-
-/// Counts its listener as down while it is; forgets it when the listener
-/// task ends or is aborted.
-struct Down(bool);
-
-impl Down {
-    fn set(&mut self, down: bool) {
-        if down != self.0 {
-            if down {
-                LISTENERS_DOWN.fetch_add(1, Ordering::SeqCst);
-            } else {
-                LISTENERS_DOWN.fetch_sub(1, Ordering::SeqCst);
-            }
-            self.0 = down;
-        }
-    }
-}
-
-impl Drop for Down {
-    fn drop(&mut self) {
-        self.set(false);
-    }
-}
-
-/// The current generation; read it before running a query whose answer
-/// may be stored.
-pub fn generation() -> u64 {
-    GENERATION.load(Ordering::SeqCst)
-}
-
-/// Makes every stored response stale (this process only; other replicas
-/// learn of a write through [`notify_change`]).
-pub fn invalidate() {
-    GENERATION.fetch_add(1, Ordering::SeqCst);
-}
 
 /// Announces a write to every replica's cache. On PostgreSQL, inside a
 /// transaction, the notification is delivered only if it commits (and
@@ -92,16 +47,19 @@ pub async fn notify_change(db: &impl ConnectionTrait) -> Result<(), sea_orm::DbE
     Ok(())
 }
 
-/// On PostgreSQL, listens for other replicas' writes for as long as the
-/// task runs, bumping the generation on each one (and on every lost or
-/// regained connection). Until it listens, the cache serves nothing.
-/// `None` on SQLite.
-pub fn spawn_listener(db: &DatabaseConnection) -> Option<tokio::task::JoinHandle<()>> {
+/// On PostgreSQL, listens for writes announced by any replica (this one
+/// included) for as long as the task runs, invalidating `cache` on each
+/// (and on every lost or regained connection). Until it listens, the cache
+/// serves nothing. `None` on SQLite.
+pub fn spawn_listener(
+    db: &DatabaseConnection,
+    cache: Arc<ResponseCache>,
+) -> Option<tokio::task::JoinHandle<()>> {
     if db.get_database_backend() != DbBackend::Postgres {
         return None;
     }
     let pool = db.get_postgres_connection_pool().clone();
-    let mut down = Down(false);
+    let mut down = Down { cache, down: false };
     down.set(true);
     Some(tokio::spawn(async move {
         loop {
@@ -109,7 +67,7 @@ pub fn spawn_listener(db: &DatabaseConnection) -> Option<tokio::task::JoinHandle
                 tracing::warn!(error = %e, "response cache: change listener lost; retrying");
             }
             down.set(true);
-            invalidate();
+            down.cache.invalidate();
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }))
@@ -119,11 +77,37 @@ async fn listen(pool: &sea_orm::sqlx::PgPool, down: &mut Down) -> Result<(), sea
     let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(pool).await?;
     listener.listen(CHANNEL).await?;
     // Writes made while no one listened are unknown: start afresh.
-    invalidate();
+    down.cache.invalidate();
     down.set(false);
     loop {
         listener.recv().await?;
-        invalidate();
+        down.cache.invalidate();
+    }
+}
+
+/// Counts its listener as down while it is; forgets it when the listener
+/// task ends or is aborted.
+struct Down {
+    cache: Arc<ResponseCache>,
+    down: bool,
+}
+
+impl Down {
+    fn set(&mut self, down: bool) {
+        if down != self.down {
+            if down {
+                self.cache.listeners_down.fetch_add(1, Ordering::SeqCst);
+            } else {
+                self.cache.listeners_down.fetch_sub(1, Ordering::SeqCst);
+            }
+            self.down = down;
+        }
+    }
+}
+
+impl Drop for Down {
+    fn drop(&mut self) {
+        self.set(false);
     }
 }
 
@@ -144,6 +128,8 @@ struct Entry {
 pub struct ResponseCache {
     budget: usize,
     ttl: Duration,
+    generation: AtomicU64,
+    listeners_down: AtomicUsize,
     inner: Mutex<Inner>,
 }
 
@@ -158,6 +144,7 @@ impl std::fmt::Debug for ResponseCache {
         f.debug_struct("ResponseCache")
             .field("budget", &self.budget)
             .field("ttl", &self.ttl)
+            .field("generation", &self.generation)
             .finish_non_exhaustive()
     }
 }
@@ -169,8 +156,26 @@ impl ResponseCache {
         (mb > 0 && !ttl.is_zero()).then(|| Self {
             budget: mb.saturating_mul(1024 * 1024),
             ttl,
+            generation: AtomicU64::new(0),
+            listeners_down: AtomicUsize::new(0),
             inner: Mutex::default(),
         })
+    }
+
+    /// The current generation; read it before running a query whose
+    /// answer may be stored.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Makes every stored response stale.
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// True when every change listener of this cache is connected.
+    pub fn listening(&self) -> bool {
+        self.listeners_down.load(Ordering::SeqCst) == 0
     }
 
     /// The key of a request: viewer, media type and the request's own
@@ -196,10 +201,10 @@ impl ResponseCache {
 
     /// The stored response for `key`, if it is still current.
     pub fn get(&self, key: &str) -> Option<Cached> {
-        if !listening() {
+        if !self.listening() {
             return None;
         }
-        let now = generation();
+        let now = self.generation();
         let inner = self.inner.lock().ok()?;
         let e = inner.entries.get(key)?;
         (e.generation == now && e.stored.elapsed() < self.ttl).then(|| e.response.clone())
@@ -208,7 +213,7 @@ impl ResponseCache {
     /// Stores the response to a query that started at `generation`.
     pub fn put(&self, key: String, generation: u64, response: Cached) {
         let size = key.len() + response.body.len();
-        if size > self.budget / 16 || generation != self::generation() {
+        if size > self.budget / 16 || generation != self.generation() {
             return;
         }
         let Ok(mut inner) = self.inner.lock() else {
@@ -217,7 +222,7 @@ impl ResponseCache {
         if inner.bytes + size > self.budget {
             // Make room: stale entries leave first, then everything (rare,
             // and simpler than an LRU on the hot path).
-            let now = self::generation();
+            let now = self.generation();
             let ttl = self.ttl;
             inner
                 .entries
@@ -259,43 +264,58 @@ mod tests {
         }
     }
 
+    fn cache(ttl: Duration) -> ResponseCache {
+        ResponseCache::new(1, ttl).unwrap()
+    }
+
     #[test]
     fn an_entry_is_served_until_the_generation_moves() {
-        let cache = ResponseCache::new(1, Duration::from_secs(60)).unwrap();
-        let g = generation();
-        cache.put("k".into(), g, cached("a"));
-        // Other tests in this process may bump the generation: only assert
-        // what holds whatever they do.
-        if generation() == g {
-            assert_eq!(cache.get("k").map(|c| c.body), Some(Bytes::from("a")));
-        }
-        invalidate();
+        let cache = cache(Duration::from_secs(60));
+        cache.put("k".into(), cache.generation(), cached("a"));
+        assert_eq!(cache.get("k").map(|c| c.body), Some(Bytes::from("a")));
+        assert!(cache.get("other").is_none());
+        cache.invalidate();
         assert!(cache.get("k").is_none());
     }
 
     #[test]
     fn a_response_computed_before_a_write_is_not_stored() {
-        let cache = ResponseCache::new(1, Duration::from_secs(60)).unwrap();
-        let before = generation();
-        invalidate();
+        let cache = cache(Duration::from_secs(60));
+        let before = cache.generation();
+        cache.invalidate();
         cache.put("k".into(), before, cached("old"));
         assert!(cache.get("k").is_none());
     }
 
     #[test]
-    fn entries_expire_and_the_budget_holds() {
-        let cache = ResponseCache::new(1, Duration::from_millis(1)).unwrap();
-        cache.put("k".into(), generation(), cached("a"));
-        std::thread::sleep(Duration::from_millis(5));
+    fn a_cache_whose_listener_is_down_serves_nothing() {
+        let cache = Arc::new(cache(Duration::from_secs(60)));
+        cache.put("k".into(), cache.generation(), cached("a"));
+        let mut down = Down {
+            cache: cache.clone(),
+            down: false,
+        };
+        down.set(true);
         assert!(cache.get("k").is_none());
+        drop(down);
+        assert!(cache.get("k").is_some());
+    }
 
-        let cache = ResponseCache::new(1, Duration::from_secs(60)).unwrap();
+    #[test]
+    fn entries_expire_and_the_budget_holds() {
+        let short = cache(Duration::from_millis(1));
+        short.put("k".into(), short.generation(), cached("a"));
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(short.get("k").is_none());
+
+        let cache = cache(Duration::from_secs(60));
         let body = "x".repeat(60 * 1024);
         for i in 0..100 {
-            cache.put(format!("k{i}"), generation(), cached(&body));
+            cache.put(format!("k{i}"), cache.generation(), cached(&body));
             let inner = cache.inner.lock().unwrap();
             assert!(inner.bytes <= 1024 * 1024, "{}", inner.bytes);
         }
+        assert!(cache.get("k99").is_some());
         assert!(ResponseCache::new(0, Duration::from_secs(60)).is_none());
     }
 

@@ -263,7 +263,13 @@ pub fn spawn_worker(
     db: DatabaseConnection,
     engine: Engine,
     poll: Duration,
+    response_cache: Option<std::sync::Arc<crate::response_cache::ResponseCache>>,
 ) -> tokio::task::JoinHandle<()> {
+    let index_changed = move || {
+        if let Some(c) = &response_cache {
+            c.invalidate();
+        }
+    };
     tokio::spawn(async move {
         let mut failing = false;
         let mut complete = false;
@@ -273,6 +279,7 @@ pub fn spawn_worker(
                     Ok(rebuilt) => {
                         complete = true;
                         if rebuilt {
+                            index_changed();
                             tracing::info!("search index rebuilt from the database");
                         }
                     }
@@ -285,6 +292,9 @@ pub fn spawn_worker(
             }
             match drain(&db, engine.as_ref()).await {
                 Ok(n) => {
+                    if n > 0 {
+                        index_changed();
+                    }
                     if failing {
                         tracing::info!(sent = n, "search engine reachable again; outbox caught up");
                     } else if n > 0 {
@@ -304,9 +314,9 @@ pub fn spawn_worker(
     })
 }
 
-/// Search answers changed: cached responses here and on every replica go.
+/// Search answers changed: every replica's response cache is told (on
+/// PostgreSQL; the worker also invalidates its own server's cache).
 async fn index_changed(db: &DatabaseConnection) {
-    crate::response_cache::invalidate();
     if let Err(e) = crate::response_cache::notify_change(db).await {
         tracing::warn!(error = %e, "response cache: cannot announce an index change");
     }

@@ -626,6 +626,7 @@ scenario!(
             app.db.clone(),
             engine.clone(),
             std::time::Duration::from_millis(50),
+            state.response_cache.clone(),
         );
 
         up.store(false, Ordering::SeqCst);
@@ -943,6 +944,7 @@ async fn meilisearch_outage_loses_no_write() {
         app.db.clone(),
         engine.clone(),
         std::time::Duration::from_millis(100),
+        state.response_cache.clone(),
     );
 
     proxy.cut();

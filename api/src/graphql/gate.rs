@@ -124,6 +124,8 @@ impl Gate {
 pub struct Gated {
     pub schema: AppSchema,
     pub gate: Arc<Gate>,
+    /// Invalidated after every mutation run over this transport.
+    pub response_cache: Option<Arc<crate::response_cache::ResponseCache>>,
 }
 
 impl Executor for Gated {
@@ -131,8 +133,10 @@ impl Executor for Gated {
         match self.gate.admit(request) {
             Ok((request, ty)) => {
                 let resp = self.gate.finish(self.schema.execute(request).await);
-                if ty != OperationType::Query {
-                    crate::response_cache::invalidate();
+                if ty != OperationType::Query
+                    && let Some(cache) = &self.response_cache
+                {
+                    cache.invalidate();
                 }
                 resp
             }
