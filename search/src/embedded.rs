@@ -231,6 +231,16 @@ pub struct EmbeddedEngine {
     live: Arc<RwLock<Arc<Live>>>,
     /// Where indexes live (a folder per generation), or `None` for RAM.
     root: Option<PathBuf>,
+    /// Searches running at once: one per core. A search is CPU-bound and
+    /// allocates tens of MB while it runs (typo automata per word and
+    /// field); 32 at once on 2 cores took the server to 817 MB without
+    /// answering any sooner.
+    searching: Arc<tokio::sync::Semaphore>,
+}
+
+fn search_permits() -> Arc<tokio::sync::Semaphore> {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    Arc::new(tokio::sync::Semaphore::new(cores))
 }
 
 impl std::fmt::Debug for EmbeddedEngine {
@@ -247,6 +257,7 @@ impl EmbeddedEngine {
         Ok(EmbeddedEngine {
             live: Arc::new(RwLock::new(Arc::new(Live::open(None)?))),
             root: None,
+            searching: search_permits(),
         })
     }
 
@@ -271,6 +282,7 @@ impl EmbeddedEngine {
         Ok(EmbeddedEngine {
             live: Arc::new(RwLock::new(Arc::new(live))),
             root: Some(root.to_owned()),
+            searching: search_permits(),
         })
     }
 
@@ -603,6 +615,11 @@ impl SearchEngine for EmbeddedEngine {
     async fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         let live = self.live()?;
         let req = request.clone();
+        let _permit = self
+            .searching
+            .acquire()
+            .await
+            .map_err(|_| internal("search closed"))?;
         blocking(move || EmbeddedEngine::search_blocking(&live, &req)).await
     }
 
