@@ -13,7 +13,7 @@
 //!   400; a mutation over GET answers 405. Every one of these bodies is a
 //!   GraphQL-shaped JSON error with a stable code.
 
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::OperationType;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
@@ -241,19 +241,8 @@ pub fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
     let Ok(doc) = async_graphql::parser::parse_query(query) else {
         return false;
     };
-    let ty = match &doc.operations {
-        DocumentOperations::Single(op) => Some(op.node.ty),
-        DocumentOperations::Multiple(ops) => match operation_name {
-            Some(name) => ops
-                .iter()
-                .find(|(n, _)| n.as_str() == name)
-                .map(|(_, op)| op.node.ty),
-            None if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
-            None => None,
-        },
-    };
     matches!(
-        ty,
+        crate::graphql::gate::selected_operation(&doc, operation_name),
         Some(OperationType::Mutation | OperationType::Subscription)
     )
 }

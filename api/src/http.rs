@@ -53,21 +53,11 @@ impl AppState {
         &self,
         request: async_graphql::Request,
     ) -> (async_graphql::Response, bool) {
-        use async_graphql::parser::types::OperationType;
-        match self.gate.admit(request) {
-            Ok((request, ty)) => {
-                let resp = self
-                    .gate
-                    .finish(execute_batched(&self.schema, &self.db, request).await);
-                if ty != OperationType::Query
-                    && let Some(cache) = &self.response_cache
-                {
-                    cache.invalidate();
-                }
-                (resp, ty == OperationType::Query)
-            }
-            Err(refused) => (async_graphql::Response::from_errors(vec![refused]), false),
-        }
+        self.gate
+            .run(request, self.response_cache.as_deref(), |r| {
+                execute_batched(&self.schema, &self.db, r)
+            })
+            .await
     }
 }
 
@@ -419,6 +409,7 @@ async fn run(
     params: serde_json::Map<String, serde_json::Value>,
     media: graphql_http::MediaType,
 ) -> Response {
+    let started = std::time::Instant::now();
     let viewer = match bearer_token(headers) {
         Ok(None) => Viewer::Anonymous,
         Ok(Some(token)) => match auth::authenticate(&state.db, token).await {
@@ -442,7 +433,6 @@ async fn run(
     if let Some((c, key)) = &cache
         && let Some(hit) = c.get(key)
     {
-        let started = std::time::Instant::now();
         let operation = params.get("operationName").and_then(|n| n.as_str());
         state
             .metrics
@@ -456,7 +446,6 @@ async fn run(
         Err(r) => return r.into_response(media),
     };
     let operation = request.operation_name.clone();
-    let started = std::time::Instant::now();
     let (response, is_query) = state.execute_op(request.data(viewer)).await;
     state.metrics.record(
         operation.as_deref(),

@@ -104,3 +104,21 @@ scenario!(
         app.close().await;
     }
 );
+
+scenario!(
+    an_unknown_operation_name_is_a_validation_error_with_a_code,
+    spawn,
+    |app| async move {
+        let req = axum::http::Request::post("/graphql")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(
+                json!({ "query": "query A { regions { totalCount } }", "operationName": "B" })
+                    .to_string(),
+            ))
+            .unwrap();
+        let (_, body, _) = app.http(req).await;
+        let v: Value = serde_json::from_str(&body).unwrap();
+        expect_error(&v, "GRAPHQL_VALIDATION_FAILED");
+        app.close().await;
+    }
+);

@@ -16,6 +16,8 @@ use std::sync::{Arc, Mutex};
 use async_graphql::{Request, ServerError};
 use sha2::{Digest, Sha256};
 
+use super::gate::coded;
+
 /// The shared cache of persisted queries.
 #[derive(Clone)]
 pub struct PersistedQueries {
@@ -66,14 +68,6 @@ impl PersistedQueries {
         }
         c.entries.insert(hash, (tick, query));
     }
-}
-
-fn coded(message: impl Into<String>, code: &str) -> ServerError {
-    let mut e = ServerError::new(message, None);
-    e.extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code);
-    e
 }
 
 impl PersistedQueries {

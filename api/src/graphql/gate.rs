@@ -14,6 +14,7 @@
 //! extension futures (its fast path checks `extensions.is_empty()`).
 //! Profiling the nested list query put 42% of its CPU time there.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use async_graphql::parser::types::{
@@ -72,14 +73,16 @@ impl Gate {
         let aliases = count_aliases(doc);
         if aliases > self.limits.max_aliases {
             return Err(coded(
-                "TOO_MANY_ALIASES",
                 format!(
                     "the query uses {aliases} aliases; at most {} are allowed",
                     self.limits.max_aliases
                 ),
+                "TOO_MANY_ALIASES",
             ));
         }
-        let ty = operation_type(doc, name.as_deref());
+        // Unclear: treated as a mutation (not cached, and it invalidates);
+        // the schema then refuses it.
+        let ty = selected_operation(doc, name.as_deref()).unwrap_or(OperationType::Mutation);
         Ok((request, ty))
     }
 
@@ -118,6 +121,32 @@ impl Gate {
     }
 }
 
+impl Gate {
+    /// Admits `request`, runs it with `execute`, codes its errors, and
+    /// after a mutation invalidates `cache` before the answer leaves.
+    /// Also tells whether the request was a query (`false` when refused or
+    /// a mutation): only those answers may be cached.
+    pub async fn run<F: Future<Output = Response>>(
+        &self,
+        request: Request,
+        cache: Option<&crate::response_cache::ResponseCache>,
+        execute: impl FnOnce(Request) -> F,
+    ) -> (Response, bool) {
+        match self.admit(request) {
+            Ok((request, ty)) => {
+                let resp = self.finish(execute(request).await);
+                if ty != OperationType::Query
+                    && let Some(cache) = cache
+                {
+                    cache.invalidate();
+                }
+                (resp, ty == OperationType::Query)
+            }
+            Err(refused) => (Response::from_errors(vec![refused]), false),
+        }
+    }
+}
+
 /// The schema behind its gate, as an [`Executor`]: what the WebSocket
 /// transport runs subscriptions (and queries) with.
 #[derive(Clone)]
@@ -130,18 +159,12 @@ pub struct Gated {
 
 impl Executor for Gated {
     async fn execute(&self, request: Request) -> Response {
-        match self.gate.admit(request) {
-            Ok((request, ty)) => {
-                let resp = self.gate.finish(self.schema.execute(request).await);
-                if ty != OperationType::Query
-                    && let Some(cache) = &self.response_cache
-                {
-                    cache.invalidate();
-                }
-                resp
-            }
-            Err(refused) => Response::from_errors(vec![refused]),
-        }
+        self.gate
+            .run(request, self.response_cache.as_deref(), |r| {
+                self.schema.execute(r)
+            })
+            .await
+            .0
     }
 
     fn execute_stream(
@@ -164,9 +187,10 @@ impl Executor for Gated {
     }
 }
 
-/// The type of the operation `name` selects in `doc`.
-fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> OperationType {
-    let ty = match (&doc.operations, name) {
+/// The type of the operation `name` selects in `doc`; `None` when it
+/// selects none (unknown name, or several operations and no name).
+pub fn selected_operation(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
+    match (&doc.operations, name) {
         (DocumentOperations::Single(op), _) => Some(op.node.ty),
         (DocumentOperations::Multiple(ops), Some(name)) => ops
             .iter()
@@ -176,11 +200,11 @@ fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> OperationType
             ops.values().next().map(|op| op.node.ty)
         }
         (DocumentOperations::Multiple(_), None) => None,
-    };
-    ty.unwrap_or(OperationType::Mutation)
+    }
 }
 
-fn coded(code: &str, message: String) -> ServerError {
+/// A request-level error with `code`.
+pub(super) fn coded(message: impl Into<String>, code: &str) -> ServerError {
     let mut e = ServerError::new(message, None);
     ensure_code(&mut e, code);
     e
