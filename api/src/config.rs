@@ -105,8 +105,13 @@ pub struct Limits {
     pub default_page_size: u32,
     /// Largest `first` accepted; larger is `BAD_USER_INPUT`.
     pub max_page_size: u32,
-    /// Maximum query depth.
+    /// Maximum query depth (introspection's `ofType` links do not count; see
+    /// `graphql::shape`).
     pub max_depth: usize,
+    /// Whether `__schema` and `__type` are answered. Off, such queries are
+    /// refused with `INTROSPECTION_DISABLED`; `__typename` and federation's
+    /// `_service` keep working.
+    pub introspection: bool,
     /// Maximum query complexity; a list field counts `first` times its children.
     pub max_complexity: usize,
     /// Maximum number of aliases in one query.
@@ -128,6 +133,7 @@ impl Default for Limits {
             default_page_size: 20,
             max_page_size: 100,
             max_depth: 12,
+            introspection: true,
             max_complexity: 20_000,
             max_aliases: 30,
             max_body_bytes: 1024 * 1024,
@@ -167,6 +173,7 @@ struct FileConfig {
     default_page_size: Option<u32>,
     max_page_size: Option<u32>,
     max_depth: Option<usize>,
+    introspection: Option<bool>,
     max_complexity: Option<usize>,
     max_aliases: Option<usize>,
     max_body_bytes: Option<usize>,
@@ -241,6 +248,9 @@ impl Config {
         if let Some(v) = from_file.max_depth {
             c.limits.max_depth = v;
         }
+        if let Some(v) = from_file.introspection {
+            c.limits.introspection = v;
+        }
         if let Some(v) = from_file.max_complexity {
             c.limits.max_complexity = v;
         }
@@ -310,6 +320,9 @@ impl Config {
         }
         if let Some(v) = get("BERGURU_MAX_DEPTH") {
             c.limits.max_depth = parse_num("BERGURU_MAX_DEPTH", &v)?;
+        }
+        if let Some(v) = get("BERGURU_INTROSPECTION") {
+            c.limits.introspection = parse_bool("BERGURU_INTROSPECTION", &v)?;
         }
         if let Some(v) = get("BERGURU_MAX_COMPLEXITY") {
             c.limits.max_complexity = parse_num("BERGURU_MAX_COMPLEXITY", &v)?;

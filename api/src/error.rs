@@ -130,6 +130,23 @@ impl From<Arc<DbErr>> for ApiError {
     }
 }
 
+/// An engine error as the API's: `SEARCH_UNAVAILABLE` when the engine
+/// cannot answer, `BAD_USER_INPUT` on `filter` for a filter it refuses.
+impl From<search::SearchError> for ApiError {
+    fn from(e: search::SearchError) -> Self {
+        match e {
+            search::SearchError::Unavailable(m) => {
+                tracing::warn!(error = %m, "search engine unavailable");
+                ApiError::search_unavailable(
+                    "search is unavailable right now; try again shortly (your data is safe: changes are indexed when the engine is back)",
+                )
+            }
+            search::SearchError::Invalid(m) => ApiError::bad_input("filter", m),
+            other @ search::SearchError::Internal(_) => ApiError::internal(&other),
+        }
+    }
+}
+
 impl From<ApiError> for async_graphql::Error {
     fn from(e: ApiError) -> Self {
         let code = e.code();
@@ -143,5 +160,21 @@ impl From<ApiError> for async_graphql::Error {
                 _ => {}
             }
         })
+    }
+}
+
+/// A request-level GraphQL error (no path, nothing executed) with `code`:
+/// what the gate and persisted queries refuse a request with.
+pub fn coded(message: impl Into<String>, code: &str) -> async_graphql::ServerError {
+    let mut e = async_graphql::ServerError::new(message, None);
+    ensure_code(&mut e, code);
+    e
+}
+
+/// Gives `e` the code `code` unless it has one already.
+pub fn ensure_code(e: &mut async_graphql::ServerError, code: &str) {
+    let ext = e.extensions.get_or_insert_with(Default::default);
+    if ext.get("code").is_none() {
+        ext.set("code", code);
     }
 }

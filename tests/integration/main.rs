@@ -14,6 +14,7 @@ mod generate;
 mod guru;
 mod http;
 mod http_spec;
+mod introspection;
 mod limits;
 mod practices;
 mod regions;

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use async_graphql::{Request, ServerError};
 use sha2::{Digest, Sha256};
 
-use super::gate::coded;
+use crate::error::coded;
 
 /// The shared cache of persisted queries.
 #[derive(Clone)]

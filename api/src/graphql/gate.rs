@@ -17,15 +17,15 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
-};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Data, Executor, Request, Response, ServerError};
 use futures_util::stream::{self, BoxStream, StreamExt};
 
 use super::AppSchema;
 use super::apq::PersistedQueries;
+use super::shape;
 use crate::config::Limits;
+use crate::error::{coded, ensure_code};
 
 /// What runs before and after the schema for every request.
 #[derive(Clone)]
@@ -42,9 +42,9 @@ impl std::fmt::Debug for Gate {
     }
 }
 
-/// Messages async-graphql uses for the limits set on the schema builder
-/// (`limit_depth`, `limit_complexity`); matched to give them our codes.
-const TOO_DEEP: &str = "Query is nested too deep.";
+/// The message async-graphql uses for the complexity limit set on the
+/// schema builder; matched to give it our code. (Depth is measured by the
+/// gate itself: see [`shape`].)
 const TOO_COMPLEX: &str = "Query is too complex.";
 
 impl Gate {
@@ -58,7 +58,8 @@ impl Gate {
     }
 
     /// Before execution: resolves a persisted query, parses the query once
-    /// (the schema reuses the document) and checks the alias limit. An
+    /// (the schema reuses the document) and checks the alias and depth
+    /// limits, and whether introspection is allowed. An
     /// error refuses the request, nothing having run
     /// ([`Response::from_errors`] makes the answer).
     /// With the request comes the type of the operation it will run (a
@@ -70,7 +71,7 @@ impl Gate {
             ensure_code(&mut e, "GRAPHQL_PARSE_FAILED");
             e
         })?;
-        let aliases = count_aliases(doc);
+        let aliases = shape::count_aliases(doc);
         if aliases > self.limits.max_aliases {
             return Err(coded(
                 format!(
@@ -78,6 +79,22 @@ impl Gate {
                     self.limits.max_aliases
                 ),
                 "TOO_MANY_ALIASES",
+            ));
+        }
+        let shape = shape::measure(doc);
+        if shape.introspects && !self.limits.introspection {
+            return Err(coded(
+                "introspection is switched off on this server (`introspection = false`); ask its operators for the schema",
+                "INTROSPECTION_DISABLED",
+            ));
+        }
+        if shape.depth > self.limits.max_depth {
+            return Err(coded(
+                format!(
+                    "the query is nested {} levels deep; at most {} are allowed",
+                    shape.depth, self.limits.max_depth
+                ),
+                "QUERY_TOO_DEEP",
             ));
         }
         // Unclear: treated as a mutation (not cached, and it invalidates);
@@ -99,13 +116,7 @@ impl Gate {
             {
                 continue;
             }
-            if e.message == TOO_DEEP {
-                e.message = format!(
-                    "the query is nested more than {} levels deep; at most {} are allowed",
-                    self.limits.max_depth, self.limits.max_depth
-                );
-                ensure_code(e, "QUERY_TOO_DEEP");
-            } else if e.message == TOO_COMPLEX {
+            if e.message == TOO_COMPLEX {
                 e.message = format!(
                     "the query's complexity is over {} (a list counts `first` times its fields); at most {} is allowed",
                     self.limits.max_complexity, self.limits.max_complexity
@@ -200,43 +211,5 @@ pub fn selected_operation(doc: &ExecutableDocument, name: Option<&str>) -> Optio
             ops.values().next().map(|op| op.node.ty)
         }
         (DocumentOperations::Multiple(_), None) => None,
-    }
-}
-
-/// A request-level error with `code`.
-pub(super) fn coded(message: impl Into<String>, code: &str) -> ServerError {
-    let mut e = ServerError::new(message, None);
-    ensure_code(&mut e, code);
-    e
-}
-
-fn count_aliases(doc: &ExecutableDocument) -> usize {
-    fn walk(set: &SelectionSet) -> usize {
-        set.items
-            .iter()
-            .map(|sel| match &sel.node {
-                Selection::Field(f) => {
-                    usize::from(f.node.alias.is_some()) + walk(&f.node.selection_set.node)
-                }
-                Selection::InlineFragment(i) => walk(&i.node.selection_set.node),
-                Selection::FragmentSpread(_) => 0,
-            })
-            .sum()
-    }
-    doc.operations
-        .iter()
-        .map(|(_, op)| walk(&op.node.selection_set.node))
-        .sum::<usize>()
-        + doc
-            .fragments
-            .values()
-            .map(|f| walk(&f.node.selection_set.node))
-            .sum::<usize>()
-}
-
-fn ensure_code(e: &mut ServerError, code: &str) {
-    let ext = e.extensions.get_or_insert_with(Default::default);
-    if ext.get("code").is_none() {
-        ext.set("code", code);
     }
 }

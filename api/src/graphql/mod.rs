@@ -12,6 +12,7 @@ pub mod pagination;
 pub mod query;
 pub mod resolver_spans;
 pub mod scalars;
+pub mod shape;
 pub mod subscription;
 pub mod types;
 
@@ -46,8 +47,8 @@ pub fn build_schema(deps: SchemaDeps) -> AppSchema {
         subscription::Subscription,
     )
     .enable_federation()
-    // Codes and messages for these two come from `gate::Gate::finish`.
-    .limit_depth(deps.limits.max_depth)
+    // Depth is the gate's (introspection has a rule of its own, see
+    // `shape`); the complexity error gets its code in `gate::Gate::finish`.
     .limit_complexity(deps.limits.max_complexity);
     // No other extension: any extension makes async-graphql resolve every
     // field through boxed extension futures (see `gate`).
