@@ -5,7 +5,7 @@
 //! real regions already in the database, so the same `--seed` and counts give
 //! the same rows on SQLite and PostgreSQL. Texts are built from a vocabulary
 //! of real Indonesian government terms; agreements follow the legal path of
-//! [`crate::domain::agreement_edit::allowed_next`] with realistic proportions
+//! [`crate::domain::agreement::stage::allowed_next`] with realistic proportions
 //! (most stall once the framework is signed); adoptions and benchmarking
 //! visits follow the agreements that transfer a practice.
 //!
@@ -1192,7 +1192,7 @@ mod tests {
             for (_, path) in paths {
                 assert_eq!(path[0], Proposed);
                 for w in path.windows(2) {
-                    let allowed = crate::domain::agreement_edit::allowed_next(Some(kind), w[0]);
+                    let allowed = crate::domain::agreement::stage::allowed_next(Some(kind), w[0]);
                     assert!(
                         allowed.contains(&w[1]),
                         "{:?} -> {:?} for {kind:?}",

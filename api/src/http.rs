@@ -544,7 +544,7 @@ async fn visit_plan_ics(
         Ok(i) => i,
         Err(e) => return error_response(StatusCode::BAD_REQUEST, e),
     };
-    match crate::domain::visit_plan::plan(&state.db, state.search.as_ref(), &state.guru, &input)
+    match crate::domain::visit::plan::plan(&state.db, state.search.as_ref(), &state.guru, &input)
         .await
     {
         Ok(plan) => {
@@ -562,7 +562,7 @@ async fn visit_plan_ics(
                     ),
                     (header::CONTENT_DISPOSITION, name),
                 ],
-                crate::domain::visit_plan::to_ics(&plan),
+                crate::domain::visit::plan::to_ics(&plan),
             )
                 .into_response()
         }
@@ -580,8 +580,8 @@ async fn visit_plan_ics(
 
 fn plan_params(
     params: &[(String, String)],
-) -> Result<crate::domain::visit_plan::PlanInput, ApiError> {
-    use crate::domain::visit_plan::{PlanInput, TravelMode};
+) -> Result<crate::domain::visit::plan::PlanInput, ApiError> {
+    use crate::domain::visit::plan::{PlanInput, TravelMode};
     let one = |k: &str| {
         params
             .iter()

@@ -471,7 +471,7 @@ async fn token_command(
     action: TokenCommand,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use api::auth::Viewer;
-    use api::domain::tokens;
+    use api::domain::token;
     let operator = Viewer::Operator;
     let describe = |e: api::error::ApiError| format!("{}: {}", e.code(), e.message());
     match action {
@@ -488,10 +488,10 @@ async fn token_command(
             };
             let expires_at =
                 expires_in_days.map(|d| chrono::Utc::now() + chrono::Duration::days(i64::from(d)));
-            let (secret, t) = tokens::create(
+            let (secret, t) = token::create(
                 db,
                 &operator,
-                tokens::NewToken {
+                token::NewToken {
                     name,
                     role,
                     region_code: region,
@@ -510,11 +510,11 @@ async fn token_command(
         }
         TokenCommand::Revoke { id } => {
             let id = api::domain::parse_id("id", &id).map_err(describe)?;
-            let t = tokens::revoke(db, &operator, id).await.map_err(describe)?;
+            let t = token::revoke(db, &operator, id).await.map_err(describe)?;
             println!("revoked token {} ({})", t.id, t.name);
         }
         TokenCommand::List => {
-            for t in tokens::list(db, &operator).await.map_err(describe)? {
+            for t in token::list(db, &operator).await.map_err(describe)? {
                 let state = if t.revoked_at.is_some() {
                     "revoked".to_owned()
                 } else if let Some(e) = t.expires_at {

@@ -34,7 +34,8 @@ use sea_orm::{
 use search::{AgreementDoc, DocKind, Document, PracticeDoc, RegionDoc, SearchEngine};
 use uuid::Uuid;
 
-use crate::error::{ApiError, Result};
+use crate::domain::agreement::stage;
+use crate::error::Result;
 
 /// The engine in use, shared by the schema, the HTTP layer and the worker.
 pub type Engine = Arc<dyn SearchEngine>;
@@ -84,53 +85,6 @@ pub async fn enqueue(db: &impl ConnectionTrait, kind: DocKind, id: &str) -> Resu
     }
     .insert(db)
     .await?;
-    Ok(())
-}
-
-/// The searchable objects a write touched, from its audit record: the object
-/// itself, or the practice or agreement a child row belongs to.
-pub async fn enqueue_for_audit(
-    db: &impl ConnectionTrait,
-    object_type: &str,
-    object_id: &str,
-    before: Option<&serde_json::Value>,
-    after: Option<&serde_json::Value>,
-) -> Result<()> {
-    let field = |name: &str| -> Option<String> {
-        after
-            .or(before)
-            .and_then(|v| v.get(name))
-            .and_then(|v| v.as_str())
-            .map(str::to_owned)
-    };
-    let mut targets: Vec<(DocKind, String)> = Vec::new();
-    match object_type {
-        "Practice" => targets.push((DocKind::Practice, object_id.to_owned())),
-        "Agreement" => targets.push((DocKind::Agreement, object_id.to_owned())),
-        "Region" => targets.push((DocKind::Region, object_id.to_owned())),
-        "Outcome" | "Adoption" => {
-            if let Some(p) = field("practice_id") {
-                targets.push((DocKind::Practice, p));
-            }
-        }
-        "AgreementParty" | "AgreementEvaluation" => {
-            if let Some(a) = field("agreement_id") {
-                targets.push((DocKind::Agreement, a));
-            }
-        }
-        "AgreementPractice" => {
-            if let Some(a) = field("agreement_id") {
-                targets.push((DocKind::Agreement, a));
-            }
-            if let Some(p) = field("practice_id") {
-                targets.push((DocKind::Practice, p));
-            }
-        }
-        _ => {}
-    }
-    for (kind, id) in targets {
-        enqueue(db, kind, &id).await?;
-    }
     Ok(())
 }
 
@@ -225,35 +179,11 @@ async fn send(
             None => r_gone.push(code.clone()),
         }
     }
-    engine.upsert(docs).await.map_err(search_error)?;
-    engine
-        .delete(DocKind::Practice, p_gone)
-        .await
-        .map_err(search_error)?;
-    engine
-        .delete(DocKind::Agreement, a_gone)
-        .await
-        .map_err(search_error)?;
-    engine
-        .delete(DocKind::Region, r_gone)
-        .await
-        .map_err(search_error)?;
+    engine.upsert(docs).await?;
+    engine.delete(DocKind::Practice, p_gone).await?;
+    engine.delete(DocKind::Agreement, a_gone).await?;
+    engine.delete(DocKind::Region, r_gone).await?;
     Ok(())
-}
-
-/// Maps an engine error to the API's: `SEARCH_UNAVAILABLE` when the engine
-/// cannot answer.
-pub fn search_error(e: search::SearchError) -> ApiError {
-    match e {
-        search::SearchError::Unavailable(m) => {
-            tracing::warn!(error = %m, "search engine unavailable");
-            ApiError::search_unavailable(
-                "search is unavailable right now; try again shortly (your data is safe: changes are indexed when the engine is back)",
-            )
-        }
-        search::SearchError::Invalid(m) => ApiError::bad_input("filter", m),
-        other @ search::SearchError::Internal(_) => ApiError::internal(&other),
-    }
 }
 
 /// Makes the index complete ([`ensure_complete`], retried until the engine
@@ -325,7 +255,7 @@ async fn index_changed(db: &DatabaseConnection) {
 /// Rebuilds the whole index when the engine's counts differ from the
 /// database's. Returns whether it rebuilt.
 pub async fn ensure_complete(db: &DatabaseConnection, engine: &dyn SearchEngine) -> Result<bool> {
-    engine.prepare().await.map_err(search_error)?;
+    engine.prepare().await?;
     let want = [
         (
             DocKind::Practice,
@@ -341,7 +271,7 @@ pub async fn ensure_complete(db: &DatabaseConnection, engine: &dyn SearchEngine)
         (DocKind::Region, region::Entity::find().count(db).await?),
     ];
     for (kind, n) in want {
-        if engine.count(kind).await.map_err(search_error)? != n {
+        if engine.count(kind).await? != n {
             reindex(db, engine, |_, _| {}).await?;
             return Ok(true);
         }
@@ -365,7 +295,7 @@ pub async fn reindex(
     let total = practice::Entity::find().count(db).await?
         + agreement::Entity::find().count(db).await?
         + region::Entity::find().count(db).await?;
-    let mut rebuild = engine.begin_rebuild().await.map_err(search_error)?;
+    let mut rebuild = engine.begin_rebuild().await?;
     let all_regions = region_map(db).await?;
     let mut done = 0u64;
     let regions: Vec<Document> = all_regions
@@ -373,7 +303,7 @@ pub async fn reindex(
         .map(|r| region_doc(&all_regions, r))
         .collect();
     done += regions.len() as u64;
-    rebuild.add(regions).await.map_err(search_error)?;
+    rebuild.add(regions).await?;
     progress(done, total);
     for kind in [DocKind::Practice, DocKind::Agreement] {
         let mut after: Option<Uuid> = None;
@@ -393,11 +323,11 @@ pub async fn reindex(
                 _ => agreement_docs(db, &all_regions, &ids).await?,
             };
             done += ids.len() as u64;
-            rebuild.add(docs).await.map_err(search_error)?;
+            rebuild.add(docs).await?;
             progress(done, total);
         }
     }
-    rebuild.finish().await.map_err(search_error)?;
+    rebuild.finish().await?;
     index_changed(db).await;
     if let Some(id) = started {
         search_outbox::Entity::delete_many()
@@ -432,20 +362,6 @@ async fn region_map(db: &DatabaseConnection) -> Result<HashMap<String, region::M
         .into_iter()
         .map(|r| (r.code.clone(), r))
         .collect())
-}
-
-/// `EGovernment` -> `E_GOVERNMENT`: the GraphQL spelling of an enum value,
-/// used as facet value.
-pub fn enum_value(v: &impl std::fmt::Debug) -> String {
-    let name = format!("{v:?}");
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.extend(c.to_uppercase());
-    }
-    out
 }
 
 /// Words for a sector, in Indonesian and English, so "kesehatan" finds
@@ -494,7 +410,7 @@ fn region_doc(regions: &HashMap<String, region::Model>, r: &region::Model) -> Do
         capital: r.capital.clone().unwrap_or_default(),
         province,
         province_name,
-        region_kind: enum_value(&r.kind),
+        region_kind: entity::wire_name(&r.kind),
         proven: 0,
         aliases: search::vocab::aliases(&r.name),
     })
@@ -576,16 +492,9 @@ async fn practice_docs(
     }
     let mut transferring: HashMap<Uuid, u32> = HashMap::new();
     for l in links {
-        let signed = stages.get(&l.agreement_id).is_some_and(|s| {
-            !matches!(
-                s,
-                AgreementStage::Proposed
-                    | AgreementStage::UnderReview
-                    | AgreementStage::Offered
-                    | AgreementStage::FrameworkDrafted
-                    | AgreementStage::Rejected
-            )
-        });
+        let signed = stages
+            .get(&l.agreement_id)
+            .is_some_and(|s| stage::is_proven_transfer(*s));
         if signed {
             *transferring.entry(l.practice_id).or_default() += 1;
         }
@@ -615,7 +524,7 @@ async fn practice_docs(
             summary: p.summary,
             description: p.description.unwrap_or_default(),
             lessons: p.lessons_learned.unwrap_or_default(),
-            sector: sectors.iter().map(enum_value).collect(),
+            sector: sectors.iter().map(entity::wire_name).collect(),
             sector_names: sectors
                 .iter()
                 .map(|s| sector_words(*s).to_owned())
@@ -624,10 +533,12 @@ async fn practice_docs(
             owner_code: p.owner_region_code,
             province,
             province_name,
-            region_kind: owner.map(|o| enum_value(&o.kind)).unwrap_or_default(),
+            region_kind: owner
+                .map(|o| entity::wire_name(&o.kind))
+                .unwrap_or_default(),
             has_outcomes: !outcomes.is_empty(),
             outcomes,
-            status: enum_value(&p.status),
+            status: entity::wire_name(&p.status),
             last_verified: p.last_verified_on.map(|d| d.to_string()),
             last_verified_days: p.last_verified_on.map(days).unwrap_or(0),
             looking_for_adopters: p.looking_for_adopters,
@@ -687,7 +598,7 @@ async fn agreement_docs(
             {
                 names.push(r.name.clone());
                 provinces.insert(province_of(regions, r).0);
-                kinds.insert(enum_value(&r.kind));
+                kinds.insert(entity::wire_name(&r.kind));
             } else if let Some(t) = p.third_party_name {
                 names.push(t);
             }
@@ -697,8 +608,8 @@ async fn agreement_docs(
             id: a.id.to_string(),
             title: a.title,
             number: a.number.unwrap_or_default(),
-            kind: a.kind.map(|k| enum_value(&k)).unwrap_or_default(),
-            stage: enum_value(&a.stage),
+            kind: a.kind.map(|k| entity::wire_name(&k)).unwrap_or_default(),
+            stage: entity::wire_name(&a.stage),
             scope: a.scope.0,
             agencies: a.agencies.0,
             party_names: names,
@@ -721,16 +632,6 @@ async fn agreement_docs(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn enum_values_are_spelled_as_in_graphql() {
-        assert_eq!(enum_value(&entity::Sector::EGovernment), "E_GOVERNMENT");
-        assert_eq!(enum_value(&entity::RegionKind::Regency), "REGENCY");
-        assert_eq!(
-            enum_value(&AgreementStage::FrameworkSigned),
-            "FRAMEWORK_SIGNED"
-        );
-    }
 
     #[test]
     fn days_count_from_the_unix_epoch() {

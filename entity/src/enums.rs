@@ -201,3 +201,12 @@ pub enum TokenRole {
     /// Writes for one region.
     Editor,
 }
+
+/// The name clients see for a stored value: the GraphQL enum value
+/// (`FRAMEWORK_SIGNED`), which is also what the search index stores and
+/// filters by and what error messages name. It is the stored snake_case
+/// string in capitals, so it has one source; a test in `api` holds every
+/// variant equal to its GraphQL spelling.
+pub fn wire_name<E: ActiveEnum<Value = String>>(value: &E) -> String {
+    value.to_value().to_ascii_uppercase()
+}

@@ -134,7 +134,7 @@ scenario!(
             assert_eq!(h[0].stage, AgreementStage::Proposed);
             for w in h.windows(2) {
                 assert!(
-                    api::domain::agreement_edit::allowed_next(a.kind, w[0].stage)
+                    api::domain::agreement::stage::allowed_next(a.kind, w[0].stage)
                         .contains(&w[1].stage),
                     "{:?} -> {:?} in {}",
                     w[0].stage,

@@ -163,7 +163,7 @@ async fn postgres_another_replica_s_write_reaches_this_cache() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn without_a_listener_a_write_behind_berguru_s_back_stays_unseen_within_the_ttl() {
+async fn postgres_without_a_listener_a_write_behind_berguru_s_back_stays_unseen_within_the_ttl() {
     // The control for the test above: the same write and notification with
     // no listener is not seen (the entry lives 30 s), so the listener is
     // what made the difference there.

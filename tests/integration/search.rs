@@ -635,7 +635,7 @@ scenario!(
         let mut titles = Vec::new();
         for i in 0..5 {
             let title = format!("Inovasi Pelayanan Lebak Nomor {i}");
-            api::domain::practice_edit::create(
+            api::domain::practice::write::create(
                 &app.db,
                 &viewer,
                 new_practice(&title, "Dibuat saat mesin pencari mati"),
@@ -702,8 +702,8 @@ async fn wait_until_searchable(
     }
 }
 
-fn new_practice(title: &str, summary: &str) -> api::domain::practice_edit::NewPractice {
-    api::domain::practice_edit::NewPractice {
+fn new_practice(title: &str, summary: &str) -> api::domain::practice::write::NewPractice {
+    api::domain::practice::write::NewPractice {
         title: title.to_owned(),
         summary: summary.to_owned(),
         slug: None,
@@ -779,7 +779,7 @@ scenario!(
 
         let token = app.token("editor", Some("36.02")).await;
         let viewer = api::auth::authenticate(&app.db, &token).await.unwrap();
-        api::domain::practice_edit::create(
+        api::domain::practice::write::create(
             &app.db,
             &viewer,
             new_practice("Ditulis saat Meilisearch diam", "Tetap tersimpan"),
@@ -953,7 +953,7 @@ async fn meilisearch_outage_loses_no_write() {
     let mut titles = Vec::new();
     for i in 0..5 {
         let title = format!("Gerai Layanan Keliling Lebak Nomor {i}");
-        api::domain::practice_edit::create(
+        api::domain::practice::write::create(
             &app.db,
             &viewer,
             new_practice(&title, "Saat Meilisearch terputus"),

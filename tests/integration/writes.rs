@@ -129,10 +129,10 @@ scenario!(
         assert!(e["message"].as_str().unwrap().contains("revoked"));
 
         // An expired token.
-        let (secret, _) = api::domain::tokens::create(
+        let (secret, _) = api::domain::token::create(
             &app.db,
             &api::auth::Viewer::Operator,
-            api::domain::tokens::NewToken {
+            api::domain::token::NewToken {
                 name: "short".into(),
                 role: entity::TokenRole::Editor,
                 region_code: Some("32.11".into()),

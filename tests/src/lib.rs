@@ -289,10 +289,10 @@ impl TestApp {
         } else {
             entity::TokenRole::Editor
         };
-        let (secret, _) = api::domain::tokens::create(
+        let (secret, _) = api::domain::token::create(
             &self.db,
             &api::auth::Viewer::Operator,
-            api::domain::tokens::NewToken {
+            api::domain::token::NewToken {
                 name: "test".into(),
                 role,
                 region_code: region.map(str::to_owned),

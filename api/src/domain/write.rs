@@ -6,8 +6,9 @@
 use chrono::Utc;
 use entity::{TextList, audit_entry};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, IntoActiveModel,
-    TransactionOptions, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, ModelTrait, QueryFilter, TransactionOptions,
+    TransactionTrait,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -103,48 +104,130 @@ fn check_len(field: &str, v: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
+/// What an audit entry is about; stored by [`ObjectKind::name`] in
+/// `audit_entry.object_type`. The search outbox asks it which documents a
+/// change touches, so a new kind does not compile until that is decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectKind {
+    Practice,
+    Outcome,
+    Agreement,
+    AgreementParty,
+    AgreementPractice,
+    AgreementEvaluation,
+    Adoption,
+    Visit,
+    Region,
+    RegionIndex,
+    ApiToken,
+}
+
+impl ObjectKind {
+    /// The stored spelling (`AgreementParty`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Practice => "Practice",
+            Self::Outcome => "Outcome",
+            Self::Agreement => "Agreement",
+            Self::AgreementParty => "AgreementParty",
+            Self::AgreementPractice => "AgreementPractice",
+            Self::AgreementEvaluation => "AgreementEvaluation",
+            Self::Adoption => "Adoption",
+            Self::Visit => "Visit",
+            Self::Region => "Region",
+            Self::RegionIndex => "RegionIndex",
+            Self::ApiToken => "ApiToken",
+        }
+    }
+
+    /// How messages name it ("the agreement was changed ...").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Practice => "practice",
+            Self::Outcome => "outcome",
+            Self::Agreement => "agreement",
+            Self::AgreementParty => "party",
+            Self::AgreementPractice => "practice link",
+            Self::AgreementEvaluation => "evaluation",
+            Self::Adoption => "adoption",
+            Self::Visit => "visit",
+            Self::Region => "region",
+            Self::RegionIndex => "region index",
+            Self::ApiToken => "token",
+        }
+    }
+
+    /// The search documents a change to the object `id` touches; `field`
+    /// reads a field of its stored state (after the write, else before).
+    pub fn search_targets(
+        self,
+        id: &str,
+        field: impl Fn(&str) -> Option<String>,
+    ) -> Vec<(search::DocKind, String)> {
+        use search::DocKind;
+        let mut out = Vec::new();
+        match self {
+            Self::Practice => out.push((DocKind::Practice, id.to_owned())),
+            Self::Agreement => out.push((DocKind::Agreement, id.to_owned())),
+            Self::Region => out.push((DocKind::Region, id.to_owned())),
+            Self::Outcome | Self::Adoption => {
+                out.extend(field("practice_id").map(|p| (DocKind::Practice, p)))
+            }
+            Self::AgreementParty | Self::AgreementEvaluation => {
+                out.extend(field("agreement_id").map(|a| (DocKind::Agreement, a)));
+            }
+            Self::AgreementPractice => {
+                out.extend(field("agreement_id").map(|a| (DocKind::Agreement, a)));
+                out.extend(field("practice_id").map(|p| (DocKind::Practice, p)));
+            }
+            // Not searchable: visits, index values and tokens are no
+            // search documents' content.
+            Self::Visit | Self::RegionIndex | Self::ApiToken => {}
+        }
+        out
+    }
+}
+
 /// Records one write in the audit log, inside the write's transaction,
-/// and queues the searchable objects it touched for the search outbox.
+/// tells every replica's response cache, and queues the search documents
+/// it touched for the outbox.
 pub async fn audit<B: Serialize, A: Serialize>(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     action: &str,
-    object_type: &str,
+    kind: ObjectKind,
     object_id: impl ToString,
     before: Option<&B>,
     after: Option<&A>,
 ) -> Result<()> {
-    let to_json = |v: Option<serde_json::Value>| v;
-    let before = to_json(
-        before
-            .map(serde_json::to_value)
-            .transpose()
-            .map_err(|e| ApiError::internal(&e))?,
-    );
-    let after = to_json(
-        after
-            .map(serde_json::to_value)
-            .transpose()
-            .map_err(|e| ApiError::internal(&e))?,
-    );
+    let before = before
+        .map(serde_json::to_value)
+        .transpose()
+        .map_err(|e| ApiError::internal(&e))?;
+    let after = after
+        .map(serde_json::to_value)
+        .transpose()
+        .map_err(|e| ApiError::internal(&e))?;
     let object_id = object_id.to_string();
     // Every replica's response cache forgets what it stored (at commit).
     crate::response_cache::notify_change(db).await?;
-    crate::search_sync::enqueue_for_audit(
-        db,
-        object_type,
-        &object_id,
-        before.as_ref(),
-        after.as_ref(),
-    )
-    .await?;
+    let state = after.as_ref().or(before.as_ref());
+    let field = |name: &str| {
+        state
+            .and_then(|v| v.get(name))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    for (doc, id) in kind.search_targets(&object_id, field) {
+        crate::search_sync::enqueue(db, doc, &id).await?;
+    }
     audit_entry::Model {
         id: Uuid::new_v4(),
         at: Utc::now(),
         actor_token_id: viewer.token_id(),
         actor: viewer.actor(),
         action: action.to_owned(),
-        object_type: object_type.to_owned(),
+        object_type: kind.name().to_owned(),
         object_id,
         before,
         after,
@@ -153,6 +236,88 @@ pub async fn audit<B: Serialize, A: Serialize>(
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// A row written under optimistic concurrency: every write raises its
+/// `version` by one, and a write based on an older version is refused.
+pub trait Versioned:
+    ModelTrait + Clone + Serialize + IntoActiveModel<<Self::Entity as EntityTrait>::ActiveModel>
+{
+    /// Its kind in the audit log.
+    const KIND: ObjectKind;
+    /// Its `version` column.
+    const VERSION: <Self::Entity as EntityTrait>::Column;
+    fn version(&self) -> i32;
+    /// Sets the new version and the time of the change.
+    fn stamp(&mut self, version: i32, at: chrono::DateTime<Utc>);
+    /// Selects this row by its key.
+    fn key_condition(&self) -> Condition;
+    /// The key as the audit log records it.
+    fn object_id(&self) -> String;
+}
+
+/// The one versioned save: writes `changed` over `before` only if the row
+/// is still at `before`'s version (else `CONFLICT`), with the version
+/// raised and the time set, and records the audit entry (which queues the
+/// search documents and tells the response caches). Run it inside the
+/// write's transaction.
+pub async fn save_versioned<M>(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    action: &str,
+    before: &M,
+    mut changed: M,
+) -> Result<M>
+where
+    M: Versioned,
+    <M::Entity as EntityTrait>::ActiveModel: ActiveModelTrait<Entity = M::Entity> + Send,
+{
+    changed.stamp(before.version() + 1, Utc::now());
+    let res = M::Entity::update_many()
+        .set(changed.clone().into_active_model().reset_all())
+        .filter(before.key_condition())
+        .filter(M::VERSION.eq(before.version()))
+        .exec(db)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(ApiError::conflict(format!(
+            "the {} was changed by someone else; reload it",
+            M::KIND.noun()
+        )));
+    }
+    audit(
+        db,
+        viewer,
+        action,
+        M::KIND,
+        before.object_id(),
+        Some(before),
+        Some(&changed),
+    )
+    .await?;
+    Ok(changed)
+}
+
+macro_rules! versioned {
+    ($module:ident, $kind:ident, $col:ident . $key:ident, |$m:ident, $v:ident, $at:ident| $stamp:expr) => {
+        impl Versioned for entity::$module::Model {
+            const KIND: ObjectKind = ObjectKind::$kind;
+            const VERSION: entity::$module::Column = entity::$module::Column::Version;
+            fn version(&self) -> i32 {
+                self.version
+            }
+            fn stamp(&mut self, $v: i32, $at: chrono::DateTime<Utc>) {
+                let $m = self;
+                $stamp
+            }
+            fn key_condition(&self) -> Condition {
+                Condition::all().add(entity::$module::Column::$col.eq(self.$key.clone()))
+            }
+            fn object_id(&self) -> String {
+                self.$key.to_string()
+            }
+        }
+    };
 }
 
 /// Turns a unique-constraint violation into `CONFLICT` with `message`.
@@ -165,3 +330,24 @@ pub fn unique_conflict(e: sea_orm::DbErr, message: impl Into<String>) -> ApiErro
 
 /// Nothing to serialise (for audit records without a before or after).
 pub const NONE: Option<&()> = None;
+
+versioned!(practice, Practice, Id.id, |m, v, at| {
+    m.version = v;
+    m.updated_at = at;
+});
+versioned!(agreement, Agreement, Id.id, |m, v, at| {
+    m.version = v;
+    m.updated_at = at;
+});
+versioned!(adoption, Adoption, Id.id, |m, v, at| {
+    m.version = v;
+    m.updated_at = at;
+});
+versioned!(visit, Visit, Id.id, |m, v, at| {
+    m.version = v;
+    m.updated_at = at;
+});
+versioned!(region, Region, Code.code, |m, v, at| {
+    m.version = v;
+    m.updated_at = Some(at);
+});

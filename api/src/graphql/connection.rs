@@ -5,8 +5,9 @@ use async_graphql::{Context, Object};
 use entity::{agreement, audit_entry, practice, region};
 use sea_orm::{PaginatorTrait, Select};
 
-use super::pagination::{Cursor, PageInfo};
+use super::pagination::PageInfo;
 use super::types::{Agreement, AuditEntry, Practice, Region};
+use crate::domain::Cursor;
 use crate::error::Result;
 
 macro_rules! connection {

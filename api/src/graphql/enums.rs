@@ -18,6 +18,15 @@ macro_rules! mirror_enum {
             }
         }
 
+        impl $name {
+            /// Every stored value with the name GraphQL gives it.
+            #[cfg(test)]
+            pub(crate) fn pairs() -> Vec<($entity, &'static str)> {
+                use async_graphql::resolver_utils::EnumType;
+                Self::items().iter().map(|i| (i.value.into(), i.name)).collect()
+            }
+        }
+
         impl From<$name> for $entity {
             fn from(v: $name) -> Self {
                 match v {
@@ -203,5 +212,33 @@ mirror_enum! {
         Adopted,
         /// Stopped, with a reason.
         Stopped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check<E: sea_orm::ActiveEnum<Value = String> + std::fmt::Debug>(pairs: Vec<(E, &str)>) {
+        assert!(!pairs.is_empty());
+        for (value, name) in pairs {
+            assert_eq!(entity::wire_name(&value), name, "{value:?}");
+        }
+    }
+
+    /// What clients see, what the search index stores and what messages
+    /// name are one spelling.
+    #[test]
+    fn wire_names_are_the_graphql_names_of_every_value() {
+        check(RegionKind::pairs());
+        check(PracticeForm::pairs());
+        check(Maturity::pairs());
+        check(PracticeStatus::pairs());
+        check(Sector::pairs());
+        check(AgreementKind::pairs());
+        check(AgreementCategory::pairs());
+        check(AgreementStage::pairs());
+        check(ContinuationKind::pairs());
+        check(AdoptionStage::pairs());
     }
 }

@@ -16,7 +16,7 @@ use entity::{
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use crate::domain::stats::{self, RegionStats};
+use crate::domain::region::stats::{self, RegionStats};
 use crate::error::ApiError;
 
 /// Loads rows by key in batches.

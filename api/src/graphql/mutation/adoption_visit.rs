@@ -3,8 +3,10 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 
 use super::{patch, viewer};
-use crate::domain::adoption_visit_edit::{self as edit, IndexValues, NewVisit, ProfileCorrection};
+use crate::domain::adoption::write as adoptions;
 use crate::domain::parse_id;
+use crate::domain::region::write::{self as regions, IndexValues, ProfileCorrection};
+use crate::domain::visit::write::{self as visits, NewVisit};
 use crate::error::Result;
 use crate::graphql::db;
 use crate::graphql::enums::AdoptionStage;
@@ -206,7 +208,7 @@ impl AdoptionVisitMutation {
         ctx: &Context<'_>,
         input: RecordAdoptionInput,
     ) -> Result<AdoptionPayload> {
-        let a = edit::record_adoption(
+        let a = adoptions::record_adoption(
             db(ctx)?,
             viewer(ctx),
             parse_id("input.practiceId", &input.practice_id)?,
@@ -230,7 +232,7 @@ impl AdoptionVisitMutation {
         ctx: &Context<'_>,
         input: AdvanceAdoptionInput,
     ) -> Result<AdoptionPayload> {
-        let a = edit::advance_adoption(
+        let a = adoptions::advance_adoption(
             db(ctx)?,
             viewer(ctx),
             parse_id("input.id", &input.id)?,
@@ -251,7 +253,7 @@ impl AdoptionVisitMutation {
         ctx: &Context<'_>,
         input: AttachAdoptionToAgreementInput,
     ) -> Result<AdoptionPayload> {
-        let a = edit::attach_adoption(
+        let a = adoptions::attach_adoption(
             db(ctx)?,
             viewer(ctx),
             parse_id("input.id", &input.id)?,
@@ -275,7 +277,7 @@ impl AdoptionVisitMutation {
             .iter()
             .map(|id| parse_id("input.practiceIds", id))
             .collect::<Result<Vec<_>>>()?;
-        let v = edit::schedule_visit(
+        let v = visits::schedule_visit(
             db(ctx)?,
             viewer(ctx),
             NewVisit {
@@ -318,7 +320,7 @@ impl AdoptionVisitMutation {
                 notes: input.notes.clone(),
             });
         }
-        let saved = edit::save_visit_plan(db(ctx)?, viewer(ctx), visits).await?;
+        let saved = visits::save_visit_plan(db(ctx)?, viewer(ctx), visits).await?;
         Ok(SaveVisitPlanPayload {
             visits: saved.into_iter().map(Visit).collect(),
         })
@@ -330,7 +332,7 @@ impl AdoptionVisitMutation {
         ctx: &Context<'_>,
         input: RecordVisitOutcomeInput,
     ) -> Result<VisitPayload> {
-        let v = edit::record_visit_outcome(
+        let v = visits::record_visit_outcome(
             db(ctx)?,
             viewer(ctx),
             parse_id("input.id", &input.id)?,
@@ -355,7 +357,7 @@ impl AdoptionVisitMutation {
         ctx: &Context<'_>,
         input: SetRegionIndexInput,
     ) -> Result<SetRegionIndexPayload> {
-        let i = edit::set_region_index(
+        let i = regions::set_region_index(
             db(ctx)?,
             viewer(ctx),
             &input.region_code,
@@ -379,7 +381,7 @@ impl AdoptionVisitMutation {
         ctx: &Context<'_>,
         input: CorrectRegionProfileInput,
     ) -> Result<CorrectRegionProfilePayload> {
-        let r = edit::correct_region(
+        let r = regions::correct_region(
             db(ctx)?,
             viewer(ctx),
             &input.code,

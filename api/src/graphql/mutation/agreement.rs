@@ -4,7 +4,9 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 
 use super::{patch, publish_agreement, viewer};
-use crate::domain::agreement_edit::{self, AgreementPatch, NewAgreement, PartyInput};
+use crate::domain::agreement::write::{
+    self as agreements, AgreementPatch, NewAgreement, PartyInput,
+};
 use crate::domain::parse_id;
 use crate::error::Result;
 use crate::graphql::db;
@@ -205,7 +207,7 @@ impl AgreementMutation {
             .iter()
             .map(|id| parse_id("input.practiceIds", id))
             .collect::<Result<Vec<_>>>()?;
-        let a = agreement_edit::create(
+        let a = agreements::create(
             db(ctx)?,
             viewer(ctx),
             NewAgreement {
@@ -240,7 +242,7 @@ impl AgreementMutation {
         input: UpdateAgreementInput,
     ) -> Result<AgreementPayload> {
         let id = parse_id("input.id", &input.id)?;
-        let a = agreement_edit::update(
+        let a = agreements::update(
             db(ctx)?,
             viewer(ctx),
             id,
@@ -271,8 +273,7 @@ impl AgreementMutation {
         input: AddAgreementPartyInput,
     ) -> Result<AddAgreementPartyPayload> {
         let id = parse_id("input.agreementId", &input.agreement_id)?;
-        let (p, a) =
-            agreement_edit::add_party(db(ctx)?, viewer(ctx), id, input.party.into()).await?;
+        let (p, a) = agreements::add_party(db(ctx)?, viewer(ctx), id, input.party.into()).await?;
         Ok(AddAgreementPartyPayload {
             party: AgreementParty(p),
             agreement: Agreement(a),
@@ -286,7 +287,7 @@ impl AgreementMutation {
         input: RemoveAgreementPartyInput,
     ) -> Result<AgreementPayload> {
         let id = parse_id("input.partyId", &input.party_id)?;
-        let a = agreement_edit::remove_party(db(ctx)?, viewer(ctx), id).await?;
+        let a = agreements::remove_party(db(ctx)?, viewer(ctx), id).await?;
         Ok(AgreementPayload {
             agreement: Agreement(a),
         })
@@ -302,7 +303,7 @@ impl AgreementMutation {
             parse_id("input.agreementId", &input.agreement_id)?,
             parse_id("input.practiceId", &input.practice_id)?,
         );
-        let a = agreement_edit::set_practice_link(db(ctx)?, viewer(ctx), a, p, true).await?;
+        let a = agreements::set_practice_link(db(ctx)?, viewer(ctx), a, p, true).await?;
         Ok(AgreementPayload {
             agreement: Agreement(a),
         })
@@ -318,7 +319,7 @@ impl AgreementMutation {
             parse_id("input.agreementId", &input.agreement_id)?,
             parse_id("input.practiceId", &input.practice_id)?,
         );
-        let a = agreement_edit::set_practice_link(db(ctx)?, viewer(ctx), a, p, false).await?;
+        let a = agreements::set_practice_link(db(ctx)?, viewer(ctx), a, p, false).await?;
         Ok(AgreementPayload {
             agreement: Agreement(a),
         })
@@ -334,7 +335,7 @@ impl AgreementMutation {
         input: AdvanceAgreementInput,
     ) -> Result<AdvanceAgreementPayload> {
         let id = parse_id("input.id", &input.id)?;
-        let r = agreement_edit::advance(
+        let r = agreements::advance(
             db(ctx)?,
             viewer(ctx),
             id,
@@ -361,7 +362,7 @@ impl AgreementMutation {
         input: RecordEvaluationInput,
     ) -> Result<RecordEvaluationPayload> {
         let id = parse_id("input.agreementId", &input.agreement_id)?;
-        let (e, a) = agreement_edit::evaluate(
+        let (e, a) = agreements::evaluate(
             db(ctx)?,
             viewer(ctx),
             id,

@@ -4,7 +4,9 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObje
 
 use super::{patch, publish_practice, viewer};
 use crate::domain::parse_id;
-use crate::domain::practice_edit::{self, NewPractice, OutcomeFields, PracticePatch};
+use crate::domain::practice::write::{
+    self as practices, NewPractice, OutcomeFields, PracticePatch,
+};
 use crate::error::Result;
 use crate::graphql::db;
 use crate::graphql::enums::{Maturity, PracticeForm, PracticeStatus, Sector};
@@ -185,7 +187,7 @@ impl PracticeMutation {
         ctx: &Context<'_>,
         input: CreatePracticeInput,
     ) -> Result<PracticePayload> {
-        let p = practice_edit::create(
+        let p = practices::create(
             db(ctx)?,
             viewer(ctx),
             NewPractice {
@@ -223,7 +225,7 @@ impl PracticeMutation {
         input: UpdatePracticeInput,
     ) -> Result<PracticePayload> {
         let id = parse_id("input.id", &input.id)?;
-        let p = practice_edit::update(
+        let p = practices::update(
             db(ctx)?,
             viewer(ctx),
             id,
@@ -260,7 +262,7 @@ impl PracticeMutation {
     ) -> Result<PracticePayload> {
         let id = parse_id("input.id", &input.id)?;
         let now = chrono::Utc::now();
-        let p = practice_edit::change(
+        let p = practices::change(
             db(ctx)?,
             viewer(ctx),
             id,
@@ -284,7 +286,7 @@ impl PracticeMutation {
         input: PracticeVersionInput,
     ) -> Result<PracticePayload> {
         let id = parse_id("input.id", &input.id)?;
-        let p = practice_edit::change(
+        let p = practices::change(
             db(ctx)?,
             viewer(ctx),
             id,
@@ -309,7 +311,7 @@ impl PracticeMutation {
     ) -> Result<PracticePayload> {
         let id = parse_id("input.id", &input.id)?;
         let today = chrono::Utc::now().date_naive();
-        let p = practice_edit::verify(db(ctx)?, viewer(ctx), id, input.version, today).await?;
+        let p = practices::verify(db(ctx)?, viewer(ctx), id, input.version, today).await?;
         publish_practice(ctx, &p, false);
         Ok(PracticePayload {
             practice: Practice(p),
@@ -324,7 +326,7 @@ impl PracticeMutation {
     ) -> Result<PracticePayload> {
         let id = parse_id("input.id", &input.id)?;
         let looking = input.looking_for_adopters;
-        let p = practice_edit::change(
+        let p = practices::change(
             db(ctx)?,
             viewer(ctx),
             id,
@@ -349,7 +351,7 @@ impl PracticeMutation {
     ) -> Result<OutcomePayload> {
         let id = parse_id("input.practiceId", &input.practice_id)?;
         let (o, p) =
-            practice_edit::add_outcome(db(ctx)?, viewer(ctx), id, input.outcome.into()).await?;
+            practices::add_outcome(db(ctx)?, viewer(ctx), id, input.outcome.into()).await?;
         publish_practice(ctx, &p, false);
         Ok(OutcomePayload {
             outcome: Outcome(o),
@@ -365,7 +367,7 @@ impl PracticeMutation {
     ) -> Result<OutcomePayload> {
         let id = parse_id("input.id", &input.id)?;
         let (o, p) =
-            practice_edit::update_outcome(db(ctx)?, viewer(ctx), id, input.outcome.into()).await?;
+            practices::update_outcome(db(ctx)?, viewer(ctx), id, input.outcome.into()).await?;
         publish_practice(ctx, &p, false);
         Ok(OutcomePayload {
             outcome: Outcome(o),
@@ -380,7 +382,7 @@ impl PracticeMutation {
         input: RemoveOutcomeInput,
     ) -> Result<PracticePayload> {
         let id = parse_id("input.id", &input.id)?;
-        let p = practice_edit::remove_outcome(db(ctx)?, viewer(ctx), id).await?;
+        let p = practices::remove_outcome(db(ctx)?, viewer(ctx), id).await?;
         publish_practice(ctx, &p, false);
         Ok(PracticePayload {
             practice: Practice(p),

@@ -4,7 +4,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 
 use super::viewer;
 use crate::domain::parse_id;
-use crate::domain::tokens::{self, NewToken};
+use crate::domain::token::{self, NewToken};
 use crate::error::Result;
 use crate::graphql::db;
 use crate::graphql::scalars::DateTime;
@@ -130,7 +130,7 @@ impl TokenMutation {
         ctx: &Context<'_>,
         input: CreateTokenInput,
     ) -> Result<CreateTokenPayload> {
-        let (secret, token) = tokens::create(
+        let (secret, token) = token::create(
             db(ctx)?,
             viewer(ctx),
             NewToken {
@@ -155,7 +155,7 @@ impl TokenMutation {
         input: RevokeTokenInput,
     ) -> Result<RevokeTokenPayload> {
         let id = parse_id("input.id", &input.id)?;
-        let token = tokens::revoke(db(ctx)?, viewer(ctx), id).await?;
+        let token = token::revoke(db(ctx)?, viewer(ctx), id).await?;
         Ok(RevokeTokenPayload {
             token: ApiToken(token),
         })
@@ -171,7 +171,7 @@ impl TokenQuery {
     /// Tokens the calling admin may manage, newest first.
     #[graphql(inaccessible)]
     async fn api_tokens(&self, ctx: &Context<'_>) -> Result<Vec<ApiToken>> {
-        Ok(tokens::list(db(ctx)?, viewer(ctx))
+        Ok(token::list(db(ctx)?, viewer(ctx))
             .await?
             .into_iter()
             .map(ApiToken)

@@ -2,8 +2,9 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 
-use crate::domain::agreements::{self, AgreementOrder};
-use crate::domain::{parse_id, regions};
+use crate::domain::agreement::query::{self as agreements, AgreementOrder};
+use crate::domain::parse_id;
+use crate::domain::region::query as regions;
 use crate::error::Result;
 use crate::graphql::connection::AgreementConnection;
 use crate::graphql::enums::{AgreementCategory, AgreementKind, AgreementStage};
@@ -118,13 +119,16 @@ impl AgreementQuery {
     ) -> Result<Vec<Agreement>> {
         let page = PageRequest::new(first, None, "due", limits(ctx)?)?;
         let as_of = as_of.map_or_else(|| chrono::Utc::now().date_naive(), |d| d.0);
-        Ok(
-            crate::domain::agreement_edit::due_for_evaluation(db(ctx)?, as_of, page.first)
-                .await?
-                .into_iter()
-                .map(Agreement)
-                .collect(),
+        Ok(crate::domain::agreement::query::due_for_evaluation(
+            db(ctx)?,
+            as_of,
+            None,
+            Some(page.first),
         )
+        .await?
+        .into_iter()
+        .map(Agreement)
+        .collect())
     }
 
     /// Agreements still open whose term ends before `date`, soonest first.
@@ -135,13 +139,17 @@ impl AgreementQuery {
         #[graphql(desc = "How many (at most the maximum page size).")] first: Option<i32>,
     ) -> Result<Vec<Agreement>> {
         let page = PageRequest::new(first, None, "expiring", limits(ctx)?)?;
-        Ok(
-            crate::domain::agreement_edit::expiring_before(db(ctx)?, date.0, page.first)
-                .await?
-                .into_iter()
-                .map(Agreement)
-                .collect(),
+        Ok(crate::domain::agreement::query::expiring(
+            db(ctx)?,
+            None,
+            date.0,
+            None,
+            Some(page.first),
         )
+        .await?
+        .into_iter()
+        .map(Agreement)
+        .collect())
     }
 
     /// Federation: resolves an `Agreement` reference by id.

@@ -5,11 +5,12 @@ use chrono::{DateTime as ChronoDateTime, Utc};
 use entity::audit_entry;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use crate::domain::Cursor;
 use crate::domain::{Page, parse_id};
 use crate::error::{ApiError, Result};
 use crate::graphql::connection::AuditConnection;
 use crate::graphql::mutation::viewer;
-use crate::graphql::pagination::{Cursor, PageRequest};
+use crate::graphql::pagination::PageRequest;
 use crate::graphql::scalars::DateTime;
 use crate::graphql::{db, limits};
 

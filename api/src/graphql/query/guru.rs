@@ -7,10 +7,12 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::Utc;
 
-use crate::domain::cooperation::{self, CooperationStats as Stats, FunnelStage};
+use crate::domain::agreement::cooperation::{self, CooperationStats as Stats, FunnelStage};
 use crate::domain::guru::{self, Component, Factor, GuruQuery, GuruWeights};
-use crate::domain::visit_plan::{self, ActivityKind, LegMode, Plan};
-use crate::domain::{parse_id, practices, regions};
+use crate::domain::parse_id;
+use crate::domain::practice::query as practices;
+use crate::domain::region::query as regions;
+use crate::domain::visit::plan::{ActivityKind, LegMode, Plan};
 use crate::error::{ApiError, Result};
 use crate::graphql::connection::PracticeConnection;
 use crate::graphql::enums::{AdoptionStage, AgreementStage, RegionKind, Sector};
@@ -20,7 +22,7 @@ use crate::graphql::scalars::Date;
 use crate::graphql::types::region::PartnerCategoryCounts;
 use crate::graphql::types::{Adoption, Agreement, Practice, Region, Visit};
 use crate::graphql::{db, limits};
-use crate::search_sync::{Engine, enum_value};
+use crate::search_sync::Engine;
 
 /// Most suggestions `findGurus` returns.
 const MAX_GURUS: i32 = 50;
@@ -399,8 +401,8 @@ impl VisitPlan {
                             ActivityKind::Travel => ActivityType::Travel,
                             ActivityKind::Study => ActivityType::Study,
                         },
-                        start: visit_plan::clock_time(a.start),
-                        end: visit_plan::clock_time(a.end),
+                        start: crate::domain::visit::plan::clock_time(a.start),
+                        end: crate::domain::visit::plan::clock_time(a.end),
                         host: a
                             .host
                             .as_deref()
@@ -451,7 +453,7 @@ impl VisitPlan {
     /// The plan as an iCalendar (RFC 5545) file, one event per study session
     /// and travel block; also at `GET /visits/plan.ics`.
     async fn ics(&self) -> String {
-        visit_plan::to_ics(&self.0)
+        crate::domain::visit::plan::to_ics(&self.0)
     }
 }
 
@@ -516,13 +518,7 @@ impl CooperationStats {
     /// By the category of the partner; an agreement with partners in two
     /// categories counts in both.
     async fn by_partner_category(&self) -> PartnerCategoryCounts {
-        let get = |k: &str| self.0.by_category.get(k).copied().unwrap_or(0);
-        PartnerCategoryCounts {
-            within_province: get("WITHIN_PROVINCE"),
-            other_provinces: get("OTHER_PROVINCES"),
-            outside_province: get("OUTSIDE_PROVINCE"),
-            third_parties: get("THIRD_PARTIES"),
-        }
+        self.0.by_category.into()
     }
 
     /// By stage along the legal path (stages with none are left out).
@@ -674,8 +670,8 @@ fn bounded(field: &str, v: Option<i32>, default: i32, max: i32) -> Result<usize>
 }
 
 /// The domain input of a GraphQL plan input.
-pub fn plan_input(i: VisitPlanInput) -> Result<visit_plan::PlanInput> {
-    Ok(visit_plan::PlanInput {
+pub fn plan_input(i: VisitPlanInput) -> Result<crate::domain::visit::plan::PlanInput> {
+    Ok(crate::domain::visit::plan::PlanInput {
         seeker: i.seeker.0,
         topics: i.topics,
         from: i.from.0,
@@ -691,9 +687,9 @@ pub fn plan_input(i: VisitPlanInput) -> Result<visit_plan::PlanInput> {
             })
             .transpose()?,
         travel_mode: match i.travel_mode {
-            TravelMode::Auto => visit_plan::TravelMode::Auto,
-            TravelMode::Road => visit_plan::TravelMode::Road,
-            TravelMode::Air => visit_plan::TravelMode::Air,
+            TravelMode::Auto => crate::domain::visit::plan::TravelMode::Auto,
+            TravelMode::Road => crate::domain::visit::plan::TravelMode::Road,
+            TravelMode::Air => crate::domain::visit::plan::TravelMode::Air,
         },
     })
 }
@@ -726,14 +722,14 @@ impl GuruQueries {
                 .sectors
                 .unwrap_or_default()
                 .into_iter()
-                .map(|s| enum_value(&entity::Sector::from(s)))
+                .map(|s| entity::wire_name(&entity::Sector::from(s)))
                 .collect(),
             provinces: provinces(f.provinces)?,
             region_kinds: f
                 .region_kinds
                 .unwrap_or_default()
                 .into_iter()
-                .map(|k| enum_value(&entity::RegionKind::from(k)))
+                .map(|k| entity::wire_name(&entity::RegionKind::from(k)))
                 .collect(),
             max_distance_km: f.max_distance_km,
             looking_for_adopters: f.looking_for_adopters,
@@ -836,7 +832,13 @@ impl GuruQueries {
     async fn plan_visits(&self, ctx: &Context<'_>, input: VisitPlanInput) -> Result<VisitPlan> {
         let input = plan_input(input)?;
         Ok(VisitPlan(
-            visit_plan::plan(db(ctx)?, engine(ctx)?.as_ref(), &weights(ctx), &input).await?,
+            crate::domain::visit::plan::plan(
+                db(ctx)?,
+                engine(ctx)?.as_ref(),
+                &weights(ctx),
+                &input,
+            )
+            .await?,
         ))
     }
 

@@ -4,8 +4,9 @@ use async_graphql::{Context, Enum, ID, InputObject, Object};
 use entity::practice;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::domain::practices::{self, PracticeOrder};
-use crate::domain::{parse_id, regions};
+use crate::domain::parse_id;
+use crate::domain::practice::query::{self as practices, PracticeOrder};
+use crate::domain::region::query as regions;
 use crate::error::{ApiError, Result};
 use crate::graphql::connection::PracticeConnection;
 use crate::graphql::enums::{PracticeStatus, Sector};

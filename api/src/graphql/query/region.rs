@@ -2,12 +2,13 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 
-use crate::domain::regions;
+use crate::domain::Cursor;
+use crate::domain::region::query as regions;
 use crate::error::Result;
 use crate::graphql::connection::RegionConnection;
 use crate::graphql::enums::RegionKind;
 use crate::graphql::loaders::RegionByCode;
-use crate::graphql::pagination::{Cursor, PageRequest};
+use crate::graphql::pagination::PageRequest;
 use crate::graphql::types::{Region, load_one};
 use crate::graphql::{db, limits};
 

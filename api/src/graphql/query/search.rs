@@ -14,7 +14,7 @@ use crate::graphql::enums::{AgreementStage, PracticeStatus, RegionKind, Sector};
 use crate::graphql::loaders::{AgreementById, PracticeById, RegionByCode};
 use crate::graphql::pagination::PageInfo;
 use crate::graphql::types::{Agreement, Practice, Region, load_one, loader};
-use crate::search_sync::{Engine, enum_value, search_error};
+use crate::search_sync::Engine;
 
 /// Longest query (characters).
 const MAX_QUERY: usize = 200;
@@ -288,10 +288,12 @@ fn provinces(field: &str, v: Option<Vec<String>>) -> Result<Vec<String>> {
     Ok(v)
 }
 
-fn values<T: Copy, E: std::fmt::Debug + From<T>>(v: Option<Vec<T>>) -> Vec<String> {
+fn values<T: Copy, E: sea_orm::ActiveEnum<Value = String> + From<T>>(
+    v: Option<Vec<T>>,
+) -> Vec<String> {
     v.unwrap_or_default()
         .into_iter()
-        .map(|x| enum_value(&E::from(x)))
+        .map(|x| entity::wire_name(&E::from(x)))
         .collect()
 }
 
@@ -459,7 +461,7 @@ impl SearchQuery {
             limit: first,
         };
         let engine = engine(ctx)?;
-        let res = engine.search(&request).await.map_err(search_error)?;
+        let res = engine.search(&request).await?;
         let nodes = resolve(ctx, &res.hits).await?;
         let returned = res.hits.len();
         let hits = res
@@ -526,7 +528,7 @@ impl SearchQuery {
             limit: first,
         };
         let engine = engine(ctx)?;
-        let res = engine.search(&request).await.map_err(search_error)?;
+        let res = engine.search(&request).await?;
         let nodes = resolve(ctx, &res.hits).await?;
         let returned = res.hits.len();
         let edges = res

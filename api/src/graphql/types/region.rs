@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::region;
 
 use super::{Adoption, Agreement, Practice, Visit, load_many, load_one};
-use crate::domain::stats;
+use crate::domain::region::stats;
 use crate::error::Result;
 use crate::graphql::enums::{AgreementStage, PracticeStatus, RegionKind};
 use crate::graphql::loaders::*;
@@ -249,12 +249,7 @@ impl RegionStats {
     /// Agreements by the category of the partner; an agreement with
     /// partners in two categories counts in both.
     async fn agreements_by_partner_category(&self) -> PartnerCategoryCounts {
-        PartnerCategoryCounts {
-            within_province: self.0.within_province,
-            other_provinces: self.0.other_provinces,
-            outside_province: self.0.outside_province,
-            third_parties: self.0.third_parties,
-        }
+        self.0.by_partner.into()
     }
 
     /// Benchmarking visits hosted.
@@ -281,4 +276,15 @@ pub struct PartnerCategoryCounts {
     pub outside_province: i64,
     /// With third parties (not a region).
     pub third_parties: i64,
+}
+
+impl From<crate::domain::region::stats::PartnerCounts> for PartnerCategoryCounts {
+    fn from(c: crate::domain::region::stats::PartnerCounts) -> Self {
+        Self {
+            within_province: c.within_province,
+            other_provinces: c.other_provinces,
+            outside_province: c.outside_province,
+            third_parties: c.third_parties,
+        }
+    }
 }

@@ -9,9 +9,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Page, parse_id};
+use crate::domain::{Cursor, Page, parse_id};
 use crate::error::{ApiError, Result};
-use crate::graphql::pagination::Cursor;
 
 /// Which practices to list.
 #[derive(Clone, Debug, Default)]
@@ -59,10 +58,10 @@ impl PracticeOrder {
 /// Validates a filter's region codes before it runs.
 pub async fn check_filter(db: &impl ConnectionTrait, f: &PracticeFilter) -> Result<()> {
     if let Some(code) = &f.owner_region_code {
-        super::regions::require(db, "filter.ownerRegionCode", code).await?;
+        crate::domain::region::query::require(db, "filter.ownerRegionCode", code).await?;
     }
     if let Some(code) = &f.province_code {
-        let r = super::regions::require(db, "filter.provinceCode", code).await?;
+        let r = crate::domain::region::query::require(db, "filter.provinceCode", code).await?;
         if r.kind != entity::RegionKind::Province {
             return Err(ApiError::bad_input(
                 "filter.provinceCode",
@@ -168,4 +167,12 @@ pub async fn list(
         .all(db)
         .await?;
     Ok(Page::from_rows(rows, limit))
+}
+
+/// The practice `id`, or `BAD_USER_INPUT` on `practiceId` when none has it.
+pub async fn require(db: &impl ConnectionTrait, id: Uuid) -> Result<practice::Model> {
+    practice::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::bad_input("practiceId", format!("no practice has id {id}")))
 }

@@ -6,7 +6,7 @@
 //! rejected from any review step. A PKS (implementing agreement) skips the
 //! framework steps and may be signed only under a signed framework.
 
-use chrono::{Months, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use entity::{
     AgreementCategory, AgreementKind, AgreementStage, agreement, agreement_evaluation,
     agreement_party, agreement_practice, agreement_stage_change, practice,
@@ -14,12 +14,15 @@ use entity::{
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    IntoActiveModel, QueryFilter,
 };
 use uuid::Uuid;
 
-use super::write::{self, MAX_LONG_TEXT, MAX_SHORT_TEXT, MAX_TITLE, audit, check_version};
+use super::stage;
 use crate::auth::Viewer;
+use crate::domain::write::{
+    self, MAX_LONG_TEXT, MAX_SHORT_TEXT, MAX_TITLE, ObjectKind, audit, check_version,
+};
 use crate::error::{ApiError, Result};
 
 use AgreementStage::*;
@@ -66,55 +69,6 @@ pub struct AgreementPatch {
     pub notes: Option<Option<String>>,
 }
 
-/// The stages an agreement of `kind` may move to from `from`.
-pub fn allowed_next(
-    kind: Option<AgreementKind>,
-    from: AgreementStage,
-) -> &'static [AgreementStage] {
-    let pks = kind == Some(AgreementKind::PerjanjianKerjaSama);
-    match from {
-        Proposed => &[UnderReview, Rejected],
-        UnderReview => &[Offered, Rejected],
-        Offered if pks => &[ImplementingDrafted, Rejected],
-        Offered => &[FrameworkDrafted, Rejected],
-        FrameworkDrafted => &[FrameworkSigned, Rejected],
-        FrameworkSigned => &[
-            ImplementingDrafted,
-            InImplementation,
-            Ended,
-            Terminated,
-            Renewed,
-        ],
-        ImplementingDrafted => &[ImplementingSigned, Terminated],
-        ImplementingSigned => &[InImplementation, Terminated],
-        InImplementation => &[Evaluated, Ended, Terminated, Renewed],
-        Evaluated => &[Evaluated, InImplementation, Ended, Terminated, Renewed],
-        Ended | Renewed | Terminated | Rejected => &[],
-    }
-}
-
-/// Stages in which an agreement is signed and not closed.
-const SIGNED_AND_OPEN: [AgreementStage; 5] = [
-    FrameworkSigned,
-    ImplementingDrafted,
-    ImplementingSigned,
-    InImplementation,
-    Evaluated,
-];
-
-fn stage_name(s: AgreementStage) -> String {
-    // SCREAMING_SNAKE, as clients see the enum.
-    let debug = format!("{s:?}");
-    let mut out = String::new();
-    for (i, c) in debug.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_uppercase());
-    }
-    out
-}
-
 fn check_dates(from: Option<NaiveDate>, until: Option<NaiveDate>) -> Result<()> {
     if let (Some(f), Some(u)) = (from, until)
         && u < f
@@ -156,7 +110,7 @@ async fn check_parties(
             _ => {}
         }
         if let Some(code) = region {
-            super::regions::require(db, &format!("{field}.regionCode"), code).await?;
+            crate::domain::region::query::require(db, &format!("{field}.regionCode"), code).await?;
             if seen_regions.contains(&code) {
                 return Err(ApiError::bad_input(
                     &field,
@@ -304,7 +258,7 @@ async fn insert_agreement(
         db,
         viewer,
         action,
-        "Agreement",
+        ObjectKind::Agreement,
         saved.id,
         write::NONE,
         Some(&saved),
@@ -431,8 +385,7 @@ pub struct Imported {
 }
 
 fn check_imported(im: &Imported, parties: usize) -> Result<()> {
-    let signed =
-        SIGNED_AND_OPEN.contains(&im.stage) || matches!(im.stage, Ended | Renewed | Terminated);
+    let signed = stage::was_signed(im.stage);
     if let Some(d) = im.signed_on
         && d > Utc::now().date_naive()
     {
@@ -479,32 +432,9 @@ async fn save(
     viewer: &Viewer,
     action: &str,
     before: &agreement::Model,
-    mut changed: agreement::Model,
+    changed: agreement::Model,
 ) -> Result<agreement::Model> {
-    changed.version = before.version + 1;
-    changed.updated_at = Utc::now();
-    let res = agreement::Entity::update_many()
-        .set(changed.clone().into_active_model().reset_all())
-        .filter(agreement::Column::Id.eq(before.id))
-        .filter(agreement::Column::Version.eq(before.version))
-        .exec(db)
-        .await?;
-    if res.rows_affected != 1 {
-        return Err(ApiError::conflict(
-            "the agreement was changed by someone else; reload it",
-        ));
-    }
-    audit(
-        db,
-        viewer,
-        action,
-        "Agreement",
-        before.id,
-        Some(before),
-        Some(&changed),
-    )
-    .await?;
-    Ok(changed)
+    write::save_versioned(db, viewer, action, before, changed).await
 }
 
 /// Applies `patch` to agreement `id` at `version`.
@@ -594,7 +524,7 @@ pub async fn add_party(
         &txn,
         viewer,
         "addAgreementParty",
-        "AgreementParty",
+        ObjectKind::AgreementParty,
         saved.id,
         write::NONE,
         Some(&saved),
@@ -623,7 +553,7 @@ pub async fn remove_party(
             "an agreement keeps at least one party",
         ));
     }
-    if SIGNED_AND_OPEN.contains(&before.stage) {
+    if stage::is_in_force(before.stage) {
         return Err(ApiError::bad_input(
             "partyId",
             "a party cannot leave a signed agreement; terminate or renew it instead",
@@ -636,7 +566,7 @@ pub async fn remove_party(
         &txn,
         viewer,
         "removeAgreementParty",
-        "AgreementParty",
+        ObjectKind::AgreementParty,
         party_id,
         Some(&party),
         write::NONE,
@@ -686,7 +616,7 @@ pub async fn set_practice_link(
                 &txn,
                 viewer,
                 action,
-                "AgreementPractice",
+                ObjectKind::AgreementPractice,
                 format!("{agreement_id}/{practice_id}"),
                 write::NONE,
                 Some(&l),
@@ -701,7 +631,7 @@ pub async fn set_practice_link(
                 &txn,
                 viewer,
                 action,
-                "AgreementPractice",
+                ObjectKind::AgreementPractice,
                 format!("{agreement_id}/{practice_id}"),
                 Some(&l),
                 write::NONE,
@@ -748,9 +678,9 @@ pub async fn advance(
     let note = write::optional_text("note", note, MAX_SHORT_TEXT)?;
     let txn = write::begin(db).await?;
     let before = load_for_write(&txn, viewer, id, version).await?;
-    let allowed = allowed_next(before.kind, before.stage);
+    let allowed = stage::allowed_next(before.kind, before.stage);
     if !allowed.contains(&to) {
-        let names: Vec<String> = allowed.iter().map(|s| stage_name(*s)).collect();
+        let names: Vec<String> = allowed.iter().map(|s| entity::wire_name(s)).collect();
         let next = if names.is_empty() {
             "none: this agreement is closed".to_owned()
         } else {
@@ -760,8 +690,8 @@ pub async fn advance(
             "to",
             format!(
                 "an agreement cannot move from {} to {}; allowed next stages: {next}",
-                stage_name(before.stage),
-                stage_name(to)
+                entity::wire_name(&before.stage),
+                entity::wire_name(&to)
             ),
         ));
     }
@@ -780,7 +710,7 @@ pub async fn advance(
                 Some(pid) => agreement::Entity::find_by_id(pid).one(&txn).await?,
                 None => None,
             };
-            if !parent.is_some_and(|p| SIGNED_AND_OPEN.contains(&p.stage)) {
+            if !parent.is_some_and(|p| stage::is_in_force(p.stage)) {
                 return Err(ApiError::bad_input(
                     "to",
                     "an implementing agreement (PKS) needs a signed parent framework",
@@ -869,7 +799,7 @@ pub async fn evaluate(
     let findings = write::required_text("findings", &findings, MAX_LONG_TEXT)?;
     let txn = write::begin(db).await?;
     let before = load_for_write(&txn, viewer, id, None).await?;
-    if !SIGNED_AND_OPEN.contains(&before.stage) {
+    if !stage::is_in_force(before.stage) {
         return Err(ApiError::bad_input(
             "agreementId",
             "only a signed, running agreement can be evaluated",
@@ -890,7 +820,7 @@ pub async fn evaluate(
         &txn,
         viewer,
         "recordEvaluation",
-        "AgreementEvaluation",
+        ObjectKind::AgreementEvaluation,
         e.id,
         write::NONE,
         Some(&e),
@@ -911,68 +841,4 @@ pub async fn evaluate(
     let saved = save(&txn, viewer, "recordEvaluation", &before, a).await?;
     txn.commit().await?;
     Ok((e, saved))
-}
-
-/// Running agreements with no evaluation in the six months before `as_of`
-/// (evaluating at least twice a year is the rule of thumb).
-pub async fn due_for_evaluation(
-    db: &impl ConnectionTrait,
-    as_of: NaiveDate,
-    limit: u64,
-) -> Result<Vec<agreement::Model>> {
-    let cutoff = as_of.checked_sub_months(Months::new(6)).unwrap_or(as_of);
-    Ok(agreement::Entity::find()
-        .filter(agreement::Column::Stage.is_in([ImplementingSigned, InImplementation, Evaluated]))
-        .filter(
-            agreement::Column::Id.not_in_subquery(
-                Query::select()
-                    .column(agreement_evaluation::Column::AgreementId)
-                    .from(agreement_evaluation::Entity)
-                    .and_where(agreement_evaluation::Column::EvaluatedOn.gt(cutoff))
-                    .to_owned(),
-            ),
-        )
-        .order_by_asc(agreement::Column::SignedOn)
-        .order_by_asc(agreement::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?)
-}
-
-/// Agreements not yet closed whose term ends before `date`, soonest first.
-pub async fn expiring_before(
-    db: &impl ConnectionTrait,
-    date: NaiveDate,
-    limit: u64,
-) -> Result<Vec<agreement::Model>> {
-    Ok(agreement::Entity::find()
-        .filter(agreement::Column::ValidUntil.lt(date))
-        .filter(agreement::Column::Stage.is_not_in([Ended, Renewed, Terminated, Rejected]))
-        .order_by_asc(agreement::Column::ValidUntil)
-        .order_by_asc(agreement::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_legal_path_allows_only_its_next_stages() {
-        assert_eq!(allowed_next(None, Proposed), &[UnderReview, Rejected]);
-        assert!(
-            allowed_next(Some(AgreementKind::KesepakatanBersama), Offered)
-                .contains(&FrameworkDrafted)
-        );
-        assert!(
-            !allowed_next(Some(AgreementKind::PerjanjianKerjaSama), Offered)
-                .contains(&FrameworkDrafted)
-        );
-        assert!(allowed_next(None, Evaluated).contains(&Evaluated));
-        assert!(allowed_next(None, Ended).is_empty());
-        assert!(!allowed_next(None, FrameworkSigned).contains(&Rejected));
-        assert_eq!(stage_name(FrameworkSigned), "FRAMEWORK_SIGNED");
-    }
 }

@@ -28,17 +28,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
 use entity::{
-    AdoptionStage, AgreementStage, PracticeStatus, RegionKind, Sector, adoption, agreement,
-    agreement_practice, outcome, practice, practice_sector, region, region_index, visit,
-    visit_practice,
+    AdoptionStage, PracticeStatus, RegionKind, Sector, adoption, agreement, agreement_practice,
+    outcome, practice, practice_sector, region, region_index, visit, visit_practice,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use search::{DocKind, Filter, SearchEngine, SearchRequest, Sort};
 use uuid::Uuid;
 
-use super::regions::distance_km;
+use crate::domain::agreement::stage;
+use crate::domain::region::query::distance_km;
 use crate::error::{ApiError, Result};
-use crate::search_sync::search_error;
 
 /// How much each factor weighs in a guru's score (configuration keys
 /// `guru_weight_*`). They need not add up to one: the score divides by
@@ -207,8 +206,8 @@ pub async fn find_gurus(
             "maxDistanceKm must be a positive number of kilometres",
         ));
     }
-    super::regions::check_code("seeker", &q.seeker)?;
-    let seeker = super::regions::require(db, "seeker", &q.seeker).await?;
+    crate::domain::region::query::check_code("seeker", &q.seeker)?;
+    let seeker = crate::domain::region::query::require(db, "seeker", &q.seeker).await?;
     let request = SearchRequest {
         query: topic,
         kinds: vec![DocKind::Practice],
@@ -225,7 +224,7 @@ pub async fn find_gurus(
         offset: 0,
         limit: CANDIDATE_PRACTICES,
     };
-    let found = engine.search(&request).await.map_err(search_error)?;
+    let found = engine.search(&request).await?;
     let relevance = topic_relevance(&request.query, &found.hits);
     let ids: Vec<Uuid> = relevance.keys().copied().collect();
     let practices: Vec<practice::Model> = if ids.is_empty() {
@@ -409,21 +408,6 @@ struct Evidence {
     sectors: HashMap<Uuid, Vec<Sector>>,
 }
 
-/// Stages at which an agreement counts as signed (and not abandoned).
-pub fn is_signed(stage: AgreementStage) -> bool {
-    use AgreementStage::*;
-    matches!(
-        stage,
-        FrameworkSigned
-            | ImplementingDrafted
-            | ImplementingSigned
-            | InImplementation
-            | Evaluated
-            | Ended
-            | Renewed
-    )
-}
-
 impl Evidence {
     async fn load(db: &impl ConnectionTrait, practices: &[practice::Model]) -> Result<Self> {
         if practices.is_empty() {
@@ -457,7 +441,7 @@ impl Evidence {
                 .all(db)
                 .await?
                 .into_iter()
-                .filter(|a| is_signed(a.stage))
+                .filter(|a| stage::is_proven_transfer(a.stage))
                 .map(|a| (a.id, a))
                 .collect()
         };
@@ -1091,11 +1075,11 @@ pub async fn similar_regions(
     among: &[String],
     first: usize,
 ) -> Result<Vec<Similar>> {
-    super::regions::check_code("code", code)?;
+    crate::domain::region::query::check_code("code", code)?;
     for c in among {
-        super::regions::check_code("among", c)?;
+        crate::domain::region::query::check_code("among", c)?;
     }
-    let me = super::regions::require(db, "code", code).await?;
+    let me = crate::domain::region::query::require(db, "code", code).await?;
     let mut q = region::Entity::find();
     if among.is_empty() {
         q = q.filter(region::Column::Code.ne(code));

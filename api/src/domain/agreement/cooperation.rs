@@ -2,24 +2,23 @@
 //! category, by stage, how many stall after the framework, what expires and
 //! what is due for evaluation), and the adoption funnel of a practice.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Months, NaiveDate};
 use entity::{
-    AdoptionStage, AgreementKind, AgreementStage, adoption, agreement, agreement_evaluation,
-    agreement_party, practice, region, visit, visit_practice,
+    AdoptionStage, AgreementStage, adoption, agreement, agreement_party, practice, region, visit,
+    visit_practice,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::stats::{PartnerCategory, categorize};
+use super::{query, stage};
+use crate::domain::region::stats::{PartnerCategory, PartnerCounts, categorize};
 use crate::error::{ApiError, Result};
 
 /// A framework without an implementing agreement this long after signing
 /// has stalled.
 pub const STALL_MONTHS: u32 = 12;
-/// Agreements ending within this many days of the reference date are expiring.
-pub const EXPIRY_WINDOW_DAYS: i64 = 180;
 
 /// A region's cooperation over a period.
 #[derive(Clone, Debug)]
@@ -30,7 +29,7 @@ pub struct CooperationStats {
     /// The date expiry, stalling and evaluation are judged at.
     pub as_of: NaiveDate,
     pub agreements: Vec<agreement::Model>,
-    pub by_category: BTreeMap<&'static str, i64>,
+    pub by_category: PartnerCounts,
     pub by_stage: Vec<(AgreementStage, i64)>,
     /// Framework agreements (Kesepakatan Bersama, Nota Kesepakatan) signed.
     pub frameworks_signed: i64,
@@ -43,42 +42,6 @@ pub struct CooperationStats {
     pub stalled_after_framework: Vec<agreement::Model>,
     pub expiring: Vec<agreement::Model>,
     pub due_for_evaluation: Vec<agreement::Model>,
-}
-
-fn category_name(c: PartnerCategory) -> &'static str {
-    match c {
-        PartnerCategory::WithinProvince => "WITHIN_PROVINCE",
-        PartnerCategory::OtherProvince => "OTHER_PROVINCES",
-        PartnerCategory::OutsideProvince => "OUTSIDE_PROVINCE",
-        PartnerCategory::ThirdParty => "THIRD_PARTIES",
-    }
-}
-
-fn is_framework(a: &agreement::Model) -> bool {
-    matches!(
-        a.kind,
-        Some(AgreementKind::KesepakatanBersama | AgreementKind::NotaKesepakatan)
-    ) || (a.kind.is_none() && a.stage == AgreementStage::FrameworkSigned)
-}
-
-fn implementing_signed(stage: AgreementStage) -> bool {
-    use AgreementStage::*;
-    matches!(
-        stage,
-        ImplementingSigned | InImplementation | Evaluated | Ended | Renewed
-    )
-}
-
-fn implemented(stage: AgreementStage) -> bool {
-    matches!(
-        stage,
-        AgreementStage::InImplementation | AgreementStage::Evaluated
-    )
-}
-
-fn closed(stage: AgreementStage) -> bool {
-    use AgreementStage::*;
-    matches!(stage, Ended | Renewed | Terminated | Rejected)
 }
 
 /// The date an agreement is counted at: signing, else recording.
@@ -95,20 +58,20 @@ pub async fn cooperation_stats(
     to: Option<NaiveDate>,
     as_of: NaiveDate,
 ) -> Result<CooperationStats> {
-    super::regions::check_code("region", code)?;
+    crate::domain::region::query::check_code("region", code)?;
     if let (Some(f), Some(t)) = (from, to)
         && t < f
     {
         return Err(ApiError::bad_input("to", "to is before from"));
     }
-    let me = super::regions::require(db, "region", code).await?;
+    let me = crate::domain::region::query::require(db, "region", code).await?;
     let mine = agreement_party::Entity::find()
         .filter(agreement_party::Column::RegionCode.eq(code))
         .all(db)
         .await?;
     let ids: HashSet<Uuid> = mine.iter().map(|p| p.agreement_id).collect();
-    let (agreements, parties, children, evaluations) = if ids.is_empty() {
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new())
+    let (agreements, parties, children) = if ids.is_empty() {
+        (Vec::new(), Vec::new(), Vec::new())
     } else {
         let agreements: Vec<agreement::Model> = agreement::Entity::find()
             .filter(agreement::Column::Id.is_in(ids.iter().copied()))
@@ -129,11 +92,7 @@ pub async fn cooperation_stats(
             .filter(agreement::Column::ParentId.is_in(kept.clone()))
             .all(db)
             .await?;
-        let evaluations = agreement_evaluation::Entity::find()
-            .filter(agreement_evaluation::Column::AgreementId.is_in(kept))
-            .all(db)
-            .await?;
-        (agreements, parties, children, evaluations)
+        (agreements, parties, children)
     };
     let partner_codes: Vec<String> = parties
         .iter()
@@ -154,15 +113,7 @@ pub async fn cooperation_stats(
     };
 
     let home = me.province_code.clone().unwrap_or_else(|| me.code.clone());
-    let mut by_category: BTreeMap<&'static str, i64> = [
-        PartnerCategory::WithinProvince,
-        PartnerCategory::OtherProvince,
-        PartnerCategory::OutsideProvince,
-        PartnerCategory::ThirdParty,
-    ]
-    .into_iter()
-    .map(|c| (category_name(c), 0))
-    .collect();
+    let mut by_category = PartnerCounts::default();
     for a in &agreements {
         let cats: HashSet<PartnerCategory> = parties
             .iter()
@@ -179,7 +130,7 @@ pub async fn cooperation_stats(
             })
             .collect();
         for c in cats {
-            *by_category.entry(category_name(c)).or_default() += 1;
+            by_category.add(c);
         }
     }
 
@@ -197,8 +148,11 @@ pub async fn cooperation_stats(
     let mut reached_pks = 0;
     let mut reached_impl = 0;
     let mut stalled = Vec::new();
-    for a in agreements.iter().filter(|a| is_framework(a)) {
-        if !super::guru::is_signed(a.stage) {
+    for a in agreements
+        .iter()
+        .filter(|a| stage::is_framework(a.kind, a.stage))
+    {
+        if !stage::is_signed_and_kept(a.stage) {
             continue;
         }
         frameworks_signed += 1;
@@ -206,8 +160,10 @@ pub async fn cooperation_stats(
             .iter()
             .filter(|c| c.parent_id == Some(a.id))
             .collect();
-        let pks = implementing_signed(a.stage) || kids.iter().any(|c| implementing_signed(c.stage));
-        let imp = implemented(a.stage) || kids.iter().any(|c| implemented(c.stage));
+        let pks = stage::implementing_signed(a.stage)
+            || kids.iter().any(|c| stage::implementing_signed(c.stage));
+        let imp =
+            stage::is_implemented(a.stage) || kids.iter().any(|c| stage::is_implemented(c.stage));
         if pks {
             reached_pks += 1;
         }
@@ -222,34 +178,16 @@ pub async fn cooperation_stats(
         }
     }
 
-    let expiry_end = as_of + chrono::Duration::days(EXPIRY_WINDOW_DAYS);
-    let mut expiring: Vec<agreement::Model> = agreements
-        .iter()
-        .filter(|a| !closed(a.stage))
-        .filter(|a| a.valid_until.is_some_and(|d| d >= as_of && d <= expiry_end))
-        .cloned()
-        .collect();
-    expiring.sort_by_key(|a| (a.valid_until, a.id));
-
-    let eval_cutoff = as_of.checked_sub_months(Months::new(6)).unwrap_or(as_of);
-    let mut due: Vec<agreement::Model> = agreements
-        .iter()
-        .filter(|a| {
-            matches!(
-                a.stage,
-                AgreementStage::ImplementingSigned
-                    | AgreementStage::InImplementation
-                    | AgreementStage::Evaluated
-            )
-        })
-        .filter(|a| {
-            !evaluations
-                .iter()
-                .any(|e| e.agreement_id == a.id && e.evaluated_on > eval_cutoff)
-        })
-        .cloned()
-        .collect();
-    due.sort_by_key(|a| (a.signed_on, a.id));
+    let ids: Vec<Uuid> = agreements.iter().map(|a| a.id).collect();
+    let expiring = query::expiring(
+        db,
+        Some(as_of),
+        stage::expiry_window_end(as_of) + chrono::Duration::days(1),
+        Some(ids.clone()),
+        None,
+    )
+    .await?;
+    let due = query::due_for_evaluation(db, as_of, Some(ids), None).await?;
 
     let mut agreements = agreements;
     agreements.sort_by(|a, b| dated(b).cmp(&dated(a)).then(a.id.cmp(&b.id)));

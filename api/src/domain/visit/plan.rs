@@ -27,8 +27,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use search::SearchEngine;
 use uuid::Uuid;
 
-use super::guru::{self, GuruQuery, GuruWeights, Suggestion};
-use super::regions::distance_km;
+use crate::domain::guru::{self, GuruQuery, GuruWeights, Suggestion};
+use crate::domain::region::query::distance_km;
 use crate::error::{ApiError, Result};
 
 /// Hosts farther apart than this start a new trip.
@@ -232,7 +232,7 @@ pub fn check(input: &PlanInput) -> Result<Vec<String>> {
             format!("maxDays is between 1 and {MAX_SPAN_DAYS}"),
         ));
     }
-    super::regions::check_code("input.seeker", &input.seeker)?;
+    crate::domain::region::query::check_code("input.seeker", &input.seeker)?;
     Ok(topics)
 }
 
@@ -244,7 +244,7 @@ pub async fn plan(
     input: &PlanInput,
 ) -> Result<Plan> {
     let topics = check(input)?;
-    let seeker = super::regions::require(db, "input.seeker", &input.seeker).await?;
+    let seeker = crate::domain::region::query::require(db, "input.seeker", &input.seeker).await?;
     let mut warnings = Vec::new();
     let mut per_topic: Vec<(String, Vec<Suggestion>)> = Vec::new();
     for topic in &topics {

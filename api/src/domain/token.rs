@@ -6,8 +6,8 @@ use entity::{TokenRole, api_token};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryOrder};
 use uuid::Uuid;
 
-use super::write::{self, audit};
 use crate::auth::{self, Viewer};
+use crate::domain::write::{self, ObjectKind, audit};
 use crate::error::{ApiError, Result};
 
 /// A token to create.
@@ -39,11 +39,11 @@ pub async fn create(
             ));
         }
         (TokenRole::Editor, Some(code)) => {
-            super::regions::require(&txn, "regionCode", code).await?;
+            super::region::query::require(&txn, "regionCode", code).await?;
             viewer.check_region(&txn, code, "tokens").await?;
         }
         (TokenRole::Admin, Some(code)) => {
-            let r = super::regions::require(&txn, "regionCode", code).await?;
+            let r = super::region::query::require(&txn, "regionCode", code).await?;
             if r.kind != entity::RegionKind::Province {
                 return Err(ApiError::bad_input(
                     "regionCode",
@@ -81,7 +81,7 @@ pub async fn create(
         &txn,
         viewer,
         "createToken",
-        "ApiToken",
+        ObjectKind::ApiToken,
         model.id,
         write::NONE,
         Some(&model),
@@ -129,7 +129,7 @@ pub async fn revoke(
         &txn,
         viewer,
         "revokeToken",
-        "ApiToken",
+        ObjectKind::ApiToken,
         id,
         Some(&before),
         Some(&after),

@@ -20,10 +20,8 @@ pub struct RegionStats {
     pub transfers_given: i64,
     pub transfers_received: i64,
     pub agreements_total: i64,
-    pub within_province: i64,
-    pub other_provinces: i64,
-    pub outside_province: i64,
-    pub third_parties: i64,
+    /// Agreements by partner category.
+    pub by_partner: PartnerCounts,
     pub visits_hosted: i64,
     pub visits_made: i64,
 }
@@ -39,6 +37,28 @@ pub enum PartnerCategory {
     OutsideProvince,
     /// Not a region.
     ThirdParty,
+}
+
+/// Agreements counted by partner category; an agreement with partners in
+/// two categories counts in both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PartnerCounts {
+    pub within_province: i64,
+    pub other_provinces: i64,
+    pub outside_province: i64,
+    pub third_parties: i64,
+}
+
+impl PartnerCounts {
+    /// Counts one more agreement in `category`.
+    pub fn add(&mut self, category: PartnerCategory) {
+        match category {
+            PartnerCategory::WithinProvince => self.within_province += 1,
+            PartnerCategory::OtherProvince => self.other_provinces += 1,
+            PartnerCategory::OutsideProvince => self.outside_province += 1,
+            PartnerCategory::ThirdParty => self.third_parties += 1,
+        }
+    }
 }
 
 /// Classifies a partner region (`None` for a third party) relative to `home`.
@@ -298,12 +318,7 @@ pub async fn for_regions(
         };
         if let Some((_, seen)) = per_region.get(&code) {
             for (_, cat) in seen {
-                match cat {
-                    PartnerCategory::WithinProvince => s.within_province += 1,
-                    PartnerCategory::OtherProvince => s.other_provinces += 1,
-                    PartnerCategory::OutsideProvince => s.outside_province += 1,
-                    PartnerCategory::ThirdParty => s.third_parties += 1,
-                }
+                s.by_partner.add(*cat);
             }
         }
         out.insert(code, s);

@@ -7,7 +7,7 @@ use sea_orm::{
     Select,
 };
 
-use super::{Page, like_escape};
+use crate::domain::{Page, like_escape};
 use crate::error::{ApiError, Result};
 
 /// True for a well-formed Kemendagri code: `32` or `32.11`.

@@ -21,10 +21,12 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::agreement_edit::{self, Imported, NewAgreement, PartyInput};
-use super::practice_edit::{self, NewPractice, OutcomeFields, PracticePatch};
-use super::write;
 use crate::auth::Viewer;
+use crate::domain::agreement::write::{self as agreements, Imported, NewAgreement, PartyInput};
+use crate::domain::practice::write::{
+    self as practices, NewPractice, OutcomeFields, PracticePatch,
+};
+use crate::domain::write;
 use crate::error::{ApiError, Result};
 
 /// File format of an import or export.
@@ -551,9 +553,9 @@ async fn import_practice(
     };
     match existing {
         None => {
-            let p = practice_edit::create_in(txn, viewer, input, r.id).await?;
+            let p = practices::create_in(txn, viewer, input, r.id).await?;
             for o in &r.outcomes {
-                practice_edit::add_outcome_in(txn, viewer, p.id, outcome_fields(o)).await?;
+                practices::add_outcome_in(txn, viewer, p.id, outcome_fields(o)).await?;
             }
             Ok(RowOutcome::Created)
         }
@@ -567,7 +569,7 @@ async fn import_practice(
                     "an import cannot move a practice to another owner",
                 ));
             }
-            let p = practice_edit::update_in(
+            let p = practices::update_in(
                 txn,
                 viewer,
                 current.id,
@@ -593,7 +595,7 @@ async fn import_practice(
                 .exec(txn)
                 .await?;
             for o in &r.outcomes {
-                practice_edit::add_outcome_in(txn, viewer, p.id, outcome_fields(o)).await?;
+                practices::add_outcome_in(txn, viewer, p.id, outcome_fields(o)).await?;
             }
             Ok(RowOutcome::Updated)
         }
@@ -685,7 +687,7 @@ async fn import_agreement(
         .map(|s| enum_value("stage", s))
         .transpose()?
         .unwrap_or(entity::AgreementStage::Proposed);
-    agreement_edit::create_in(
+    agreements::create_in(
         txn,
         viewer,
         NewAgreement {

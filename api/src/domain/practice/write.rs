@@ -10,8 +10,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::write::{self, MAX_LONG_TEXT, MAX_SHORT_TEXT, MAX_TITLE, audit, check_version};
 use crate::auth::Viewer;
+use crate::domain::write::{
+    self, MAX_LONG_TEXT, MAX_SHORT_TEXT, MAX_TITLE, ObjectKind, audit, check_version,
+};
 use crate::error::{ApiError, Result};
 
 /// The fields of a new practice.
@@ -173,7 +175,7 @@ pub async fn create_in(
     let links = write::text_list("links", input.links)?;
     check_year("yearStarted", input.year_started)?;
     check_sectors(&input.sectors)?;
-    super::regions::require(txn, "ownerRegionCode", &input.owner_region_code).await?;
+    crate::domain::region::query::require(txn, "ownerRegionCode", &input.owner_region_code).await?;
     viewer
         .check_region(txn, &input.owner_region_code, "practices")
         .await?;
@@ -223,7 +225,7 @@ pub async fn create_in(
         txn,
         viewer,
         "createPractice",
-        "Practice",
+        ObjectKind::Practice,
         saved.id,
         write::NONE,
         Some(&saved),
@@ -260,34 +262,9 @@ async fn save(
     viewer: &Viewer,
     action: &str,
     before: &practice::Model,
-    mut changed: practice::Model,
+    changed: practice::Model,
 ) -> Result<practice::Model> {
-    changed.version = before.version + 1;
-    changed.updated_at = Utc::now();
-    let mut am = changed.clone().into_active_model().reset_all();
-    am.id = sea_orm::ActiveValue::Unchanged(before.id);
-    let res = practice::Entity::update_many()
-        .set(am)
-        .filter(practice::Column::Id.eq(before.id))
-        .filter(practice::Column::Version.eq(before.version))
-        .exec(db)
-        .await?;
-    if res.rows_affected != 1 {
-        return Err(ApiError::conflict(
-            "the practice was changed by someone else; reload it",
-        ));
-    }
-    audit(
-        db,
-        viewer,
-        action,
-        "Practice",
-        before.id,
-        Some(before),
-        Some(&changed),
-    )
-    .await?;
-    Ok(changed)
+    write::save_versioned(db, viewer, action, before, changed).await
 }
 
 /// Applies `patch` to practice `id` at `version`.
@@ -473,7 +450,7 @@ pub async fn add_outcome_in(
         txn,
         viewer,
         "addOutcome",
-        "Outcome",
+        ObjectKind::Outcome,
         o.id,
         write::NONE,
         Some(&o),
@@ -519,7 +496,7 @@ pub async fn update_outcome(
         &txn,
         viewer,
         "updateOutcome",
-        "Outcome",
+        ObjectKind::Outcome,
         id,
         Some(&before),
         Some(&after),
@@ -544,7 +521,7 @@ pub async fn remove_outcome(
         &txn,
         viewer,
         "removeOutcome",
-        "Outcome",
+        ObjectKind::Outcome,
         id,
         Some(&before),
         write::NONE,

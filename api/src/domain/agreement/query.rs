@@ -9,9 +9,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Page, parse_id};
+use super::stage;
+use crate::domain::{Cursor, Page, parse_id};
 use crate::error::{ApiError, Result};
-use crate::graphql::pagination::Cursor;
 
 /// Which agreements to list.
 #[derive(Clone, Debug, Default)]
@@ -60,7 +60,7 @@ impl AgreementOrder {
 /// Validates a filter before it runs.
 pub async fn check_filter(db: &impl ConnectionTrait, f: &AgreementFilter) -> Result<()> {
     if let Some(code) = &f.party_region_code {
-        super::regions::require(db, "filter.partyRegionCode", code).await?;
+        crate::domain::region::query::require(db, "filter.partyRegionCode", code).await?;
     }
     if let (Some(from), Some(to)) = (f.signed_from, f.signed_to)
         && to < from
@@ -175,4 +175,67 @@ pub async fn list(
         .all(db)
         .await?;
     Ok(Page::from_rows(rows, limit))
+}
+
+/// Refuses (`BAD_USER_INPUT` on `field`) unless `region` is a party to
+/// the agreement.
+pub async fn require_party(
+    db: &impl ConnectionTrait,
+    agreement_id: Uuid,
+    region: &str,
+    field: &str,
+) -> Result<()> {
+    let party = agreement_party::Entity::find()
+        .filter(agreement_party::Column::AgreementId.eq(agreement_id))
+        .filter(agreement_party::Column::RegionCode.eq(region))
+        .one(db)
+        .await?;
+    if party.is_none() {
+        return Err(ApiError::bad_input(
+            field,
+            format!("region {region} is not a party to agreement {agreement_id}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Running agreements with no recent evaluation at `as_of` (see
+/// [`stage::due_for_evaluation`]), oldest signing first; among `among`
+/// when given, at most `limit` when given.
+pub async fn due_for_evaluation(
+    db: &impl ConnectionTrait,
+    as_of: NaiveDate,
+    among: Option<Vec<Uuid>>,
+    limit: Option<u64>,
+) -> Result<Vec<agreement::Model>> {
+    let mut q = agreement::Entity::find().filter(stage::due_for_evaluation(as_of));
+    if let Some(ids) = among {
+        q = q.filter(agreement::Column::Id.is_in(ids));
+    }
+    Ok(q.order_by_asc(agreement::Column::SignedOn)
+        .order_by_asc(agreement::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Agreements not yet closed whose term ends on or after `from` (when
+/// given) and before `before`, soonest first (see [`stage::expiring`]);
+/// among `among` when given, at most `limit` when given.
+pub async fn expiring(
+    db: &impl ConnectionTrait,
+    from: Option<NaiveDate>,
+    before: NaiveDate,
+    among: Option<Vec<Uuid>>,
+    limit: Option<u64>,
+) -> Result<Vec<agreement::Model>> {
+    let mut q = agreement::Entity::find().filter(stage::expiring(from, before));
+    if let Some(ids) = among {
+        q = q.filter(agreement::Column::Id.is_in(ids));
+    }
+    Ok(q.order_by_asc(agreement::Column::ValidUntil)
+        .order_by_asc(agreement::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
 }

@@ -1,0 +1,3 @@
+//! Adoptions: a region taking up a practice, along its stages.
+
+pub mod write;
