@@ -425,6 +425,21 @@ fn number(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
+/// The search document of practice `id` as the outbox would send it now
+/// (`None` when archived or gone): what the index says of a practice, for
+/// tests and diagnostics.
+pub async fn practice_document(
+    db: &DatabaseConnection,
+    id: Uuid,
+) -> Result<Option<search::PracticeDoc>> {
+    let regions = region_map(db).await?;
+    let (docs, _) = practice_docs(db, &regions, &[id]).await?;
+    Ok(docs.into_iter().find_map(|d| match d {
+        Document::Practice(p) => Some(p),
+        _ => None,
+    }))
+}
+
 /// Documents of the given practices; the ids of those archived or gone come
 /// back separately, to delete.
 async fn practice_docs(

@@ -613,3 +613,66 @@ scenario!(
         assert_eq!(c["totalCount"], 2);
     }
 );
+
+search_scenario!(
+    a_terminated_agreement_is_no_proven_transfer_for_the_index_nor_the_guru_finder,
+    with_demo_search,
+    |app| async move {
+        // Sumedang's e-Office: what the index and the guru finder say of it.
+        let id: uuid::Uuid = "00000000-de70-4000-8000-000000000101".parse().unwrap();
+        let doc = || async {
+            api::search_sync::practice_document(&app.db, id)
+                .await
+                .unwrap()
+                .expect("indexed")
+        };
+        let guru_agreements = || async {
+            let found = gurus(&app, "36.02", "e-office").await;
+            let s = found
+                .iter()
+                .find(|s| s["region"]["code"] == "32.11")
+                .unwrap();
+            s["practices"][0]["agreements"].as_i64().unwrap()
+        };
+        let before = doc().await;
+        assert_eq!(before.transferring_agreements, 2, "{before:#?}");
+        assert_eq!(guru_agreements().await, 2);
+
+        // One of its agreements is terminated early.
+        let d = app
+            .data(r#"{ practice(slug: "sumedang-e-office") { agreements { id stage version } } }"#)
+            .await;
+        let running = d["practice"]["agreements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| {
+                // In force: each of these stages may move to TERMINATED.
+                api::domain::agreement::stage::IN_FORCE
+                    .iter()
+                    .any(|s| a["stage"] == entity::wire_name(s))
+            })
+            .expect("an agreement that can be terminated")
+            .clone();
+        let admin = app.token("admin", None).await;
+        let moved = app
+            .data_as(
+                &admin,
+                r#"mutation ($id: ID!, $v: Int) { advanceAgreement(input: { id: $id, to: TERMINATED, version: $v }) { agreement { stage } } }"#,
+                json!({ "id": running["id"], "v": running["version"] }),
+            )
+            .await;
+        assert_eq!(
+            moved["advanceAgreement"]["agreement"]["stage"],
+            "TERMINATED"
+        );
+        app.sync_search().await;
+
+        // Both drop it: one rule (`stage::is_proven_transfer`) decides.
+        let after = doc().await;
+        assert_eq!(after.transferring_agreements, 1, "{after:#?}");
+        assert_eq!(after.proven, before.proven - 1);
+        assert_eq!(guru_agreements().await, 1);
+        app.close().await;
+    }
+);
