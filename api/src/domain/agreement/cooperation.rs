@@ -65,12 +65,61 @@ pub async fn cooperation_stats(
         return Err(ApiError::bad_input("to", "to is before from"));
     }
     let me = crate::domain::region::query::require(db, "region", code).await?;
+    let (agreements, parties, children) = load(db, code, from, to).await?;
+    let home = me.province_code.clone().unwrap_or_else(|| me.code.clone());
+    let by_category = partner_counts(db, code, &home, &agreements, &parties).await?;
+    let by_stage = count_stages(&agreements);
+    let progress = framework_progress(&agreements, &children, as_of);
+    let ids: Vec<Uuid> = agreements.iter().map(|a| a.id).collect();
+    let expiring = query::expiring(
+        db,
+        Some(as_of),
+        stage::expiry_window_end(as_of) + chrono::Duration::days(1),
+        Some(ids.clone()),
+        None,
+    )
+    .await?;
+    let due = query::due_for_evaluation(db, as_of, Some(ids), None).await?;
+
+    let mut agreements = agreements;
+    agreements.sort_by(|a, b| dated(b).cmp(&dated(a)).then(a.id.cmp(&b.id)));
+    Ok(CooperationStats {
+        region: me,
+        from,
+        to,
+        as_of,
+        agreements,
+        by_category,
+        by_stage,
+        frameworks_signed: progress.signed,
+        reached_implementing_agreement: progress.reached_implementing,
+        reached_implementation: progress.reached_implementation,
+        stalled_after_framework: progress.stalled,
+        expiring,
+        due_for_evaluation: due,
+    })
+}
+
+type Loaded = (
+    Vec<agreement::Model>,
+    Vec<agreement_party::Model>,
+    Vec<agreement::Model>,
+);
+
+/// The agreements of region `code` dated in the period, their parties,
+/// and their children (implementing agreements under a framework).
+async fn load(
+    db: &impl ConnectionTrait,
+    code: &str,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Loaded> {
     let mine = agreement_party::Entity::find()
         .filter(agreement_party::Column::RegionCode.eq(code))
         .all(db)
         .await?;
     let ids: HashSet<Uuid> = mine.iter().map(|p| p.agreement_id).collect();
-    let (agreements, parties, children) = if ids.is_empty() {
+    Ok(if ids.is_empty() {
         (Vec::new(), Vec::new(), Vec::new())
     } else {
         let agreements: Vec<agreement::Model> = agreement::Entity::find()
@@ -93,7 +142,18 @@ pub async fn cooperation_stats(
             .all(db)
             .await?;
         (agreements, parties, children)
-    };
+    })
+}
+
+/// Agreements by the category of their partners, seen from `code` in
+/// province `home`.
+async fn partner_counts(
+    db: &impl ConnectionTrait,
+    code: &str,
+    home: &str,
+    agreements: &[agreement::Model],
+    parties: &[agreement_party::Model],
+) -> Result<PartnerCounts> {
     let partner_codes: Vec<String> = parties
         .iter()
         .filter_map(|p| p.region_code.clone())
@@ -112,9 +172,8 @@ pub async fn cooperation_stats(
             .collect()
     };
 
-    let home = me.province_code.clone().unwrap_or_else(|| me.code.clone());
     let mut by_category = PartnerCounts::default();
-    for a in &agreements {
+    for a in agreements {
         let cats: HashSet<PartnerCategory> = parties
             .iter()
             .filter(|p| p.agreement_id == a.id && p.region_code.as_deref() != Some(code))
@@ -122,7 +181,7 @@ pub async fn cooperation_stats(
                 None => PartnerCategory::ThirdParty,
                 Some(c) => match partners.get(c) {
                     Some(r) => categorize(
-                        &home,
+                        home,
                         Some((&r.kind, r.code.as_str(), r.province_code.as_deref())),
                     ),
                     None => PartnerCategory::ThirdParty,
@@ -133,14 +192,35 @@ pub async fn cooperation_stats(
             by_category.add(c);
         }
     }
+    Ok(by_category)
+}
 
+/// Agreements by stage, along the legal path.
+fn count_stages(agreements: &[agreement::Model]) -> Vec<(AgreementStage, i64)> {
     let mut stage_counts: HashMap<AgreementStage, i64> = HashMap::new();
-    for a in &agreements {
+    for a in agreements {
         *stage_counts.entry(a.stage).or_default() += 1;
     }
     let mut by_stage: Vec<(AgreementStage, i64)> = stage_counts.into_iter().collect();
     by_stage.sort_by_key(|(s, _)| *s as u8);
+    by_stage
+}
 
+/// How far signed frameworks got.
+struct FrameworkProgress {
+    signed: i64,
+    reached_implementing: i64,
+    reached_implementation: i64,
+    stalled: Vec<agreement::Model>,
+}
+
+/// Signed frameworks, how many reached an implementing agreement and
+/// implementation (themselves or through a child), and which stalled.
+fn framework_progress(
+    agreements: &[agreement::Model],
+    children: &[agreement::Model],
+    as_of: NaiveDate,
+) -> FrameworkProgress {
     let stall_cutoff = as_of
         .checked_sub_months(Months::new(STALL_MONTHS))
         .unwrap_or(as_of);
@@ -177,35 +257,12 @@ pub async fn cooperation_stats(
             stalled.push(a.clone());
         }
     }
-
-    let ids: Vec<Uuid> = agreements.iter().map(|a| a.id).collect();
-    let expiring = query::expiring(
-        db,
-        Some(as_of),
-        stage::expiry_window_end(as_of) + chrono::Duration::days(1),
-        Some(ids.clone()),
-        None,
-    )
-    .await?;
-    let due = query::due_for_evaluation(db, as_of, Some(ids), None).await?;
-
-    let mut agreements = agreements;
-    agreements.sort_by(|a, b| dated(b).cmp(&dated(a)).then(a.id.cmp(&b.id)));
-    Ok(CooperationStats {
-        region: me,
-        from,
-        to,
-        as_of,
-        agreements,
-        by_category,
-        by_stage,
-        frameworks_signed,
-        reached_implementing_agreement: reached_pks,
+    FrameworkProgress {
+        signed: frameworks_signed,
+        reached_implementing: reached_pks,
         reached_implementation: reached_impl,
-        stalled_after_framework: stalled,
-        expiring,
-        due_for_evaluation: due,
-    })
+        stalled,
+    }
 }
 
 /// One stage of an adoption funnel.

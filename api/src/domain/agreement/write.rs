@@ -680,7 +680,7 @@ pub async fn advance(
     let before = load_for_write(&txn, viewer, id, version).await?;
     let allowed = stage::allowed_next(before.kind, before.stage);
     if !allowed.contains(&to) {
-        let names: Vec<String> = allowed.iter().map(|s| entity::wire_name(s)).collect();
+        let names: Vec<String> = allowed.iter().map(entity::wire_name).collect();
         let next = if names.is_empty() {
             "none: this agreement is closed".to_owned()
         } else {

@@ -104,20 +104,61 @@ pub async fn for_regions(
         return Ok(HashMap::new());
     }
     let codes: Vec<&str> = regions.iter().map(|r| r.code.as_str()).collect();
+    let owned = practices_owned(db, &codes).await?;
+    let given = transfers_given(db, &codes).await?;
+    let received = transfers_received(db, &codes).await?;
+    let hosted = visits_by(db, &codes, visit::Column::HostRegionCode).await?;
+    let made = visits_by(db, &codes, visit::Column::VisitorRegionCode).await?;
+    let per_region = partner_categories(db, &regions, &codes).await?;
+    let totals = agreements_of(db, &codes).await?;
 
-    let owned = grouped_counts(
+    let mut out = HashMap::new();
+    for reg in &regions {
+        let code = reg.code.clone();
+        let mut s = RegionStats {
+            practices_owned: owned.get(&code).copied().unwrap_or(0),
+            transfers_given: given.get(&code).copied().unwrap_or(0),
+            transfers_received: received.get(&code).copied().unwrap_or(0),
+            agreements_total: totals.get(&code).map_or(0, |s| s.len() as i64),
+            visits_hosted: hosted.get(&code).copied().unwrap_or(0),
+            visits_made: made.get(&code).copied().unwrap_or(0),
+            ..RegionStats::default()
+        };
+        if let Some((_, seen)) = per_region.get(&code) {
+            for (_, cat) in seen {
+                s.by_partner.add(*cat);
+            }
+        }
+        out.insert(code, s);
+    }
+    Ok(out)
+}
+
+/// Practices owned, by region.
+async fn practices_owned(
+    db: &impl ConnectionTrait,
+    codes: &[&str],
+) -> Result<HashMap<String, i64>> {
+    let counts = grouped_counts(
         db.query_all(
             Query::select()
                 .column(practice::Column::OwnerRegionCode)
                 .expr(Expr::col(practice::Column::Id).count())
                 .from(practice::Entity)
-                .and_where(Expr::col(practice::Column::OwnerRegionCode).is_in(codes.clone()))
+                .and_where(Expr::col(practice::Column::OwnerRegionCode).is_in(codes.to_vec()))
                 .group_by_col(practice::Column::OwnerRegionCode),
         )
         .await?,
     )?;
+    Ok(counts)
+}
 
-    let given = grouped_counts(
+/// Agreement links of the practices each region owns.
+async fn transfers_given(
+    db: &impl ConnectionTrait,
+    codes: &[&str],
+) -> Result<HashMap<String, i64>> {
+    let counts = grouped_counts(
         db.query_all(
             Query::select()
                 .column((practice::Entity, practice::Column::OwnerRegionCode))
@@ -138,14 +179,21 @@ pub async fn for_regions(
                 )
                 .and_where(
                     Expr::col((practice::Entity, practice::Column::OwnerRegionCode))
-                        .is_in(codes.clone()),
+                        .is_in(codes.to_vec()),
                 )
                 .group_by_col((practice::Entity, practice::Column::OwnerRegionCode)),
         )
         .await?,
     )?;
+    Ok(counts)
+}
 
-    let received = grouped_counts(
+/// Practices of other regions in the agreements each region is party to.
+async fn transfers_received(
+    db: &impl ConnectionTrait,
+    codes: &[&str],
+) -> Result<HashMap<String, i64>> {
+    let counts = grouped_counts(
         db.query_all(
             Query::select()
                 .column((agreement_party::Entity, agreement_party::Column::RegionCode))
@@ -177,7 +225,7 @@ pub async fn for_regions(
                 )
                 .and_where(
                     Expr::col((agreement_party::Entity, agreement_party::Column::RegionCode))
-                        .is_in(codes.clone()),
+                        .is_in(codes.to_vec()),
                 )
                 .and_where(
                     Expr::col((practice::Entity, practice::Column::OwnerRegionCode)).ne(Expr::col(
@@ -188,32 +236,38 @@ pub async fn for_regions(
         )
         .await?,
     )?;
+    Ok(counts)
+}
 
-    let hosted = grouped_counts(
+/// Visits by region, counted on `column` (host or visitor).
+async fn visits_by(
+    db: &impl ConnectionTrait,
+    codes: &[&str],
+    column: visit::Column,
+) -> Result<HashMap<String, i64>> {
+    grouped_counts(
         db.query_all(
             Query::select()
-                .column(visit::Column::HostRegionCode)
+                .column(column)
                 .expr(Expr::col(visit::Column::Id).count())
                 .from(visit::Entity)
-                .and_where(Expr::col(visit::Column::HostRegionCode).is_in(codes.clone()))
-                .group_by_col(visit::Column::HostRegionCode),
+                .and_where(Expr::col(column).is_in(codes.to_vec()))
+                .group_by_col(column),
         )
         .await?,
-    )?;
-    let made = grouped_counts(
-        db.query_all(
-            Query::select()
-                .column(visit::Column::VisitorRegionCode)
-                .expr(Expr::col(visit::Column::Id).count())
-                .from(visit::Entity)
-                .and_where(Expr::col(visit::Column::VisitorRegionCode).is_in(codes.clone()))
-                .group_by_col(visit::Column::VisitorRegionCode),
-        )
-        .await?,
-    )?;
+    )
+}
 
-    // Every (region, agreement, other party) triple, with the other party's
-    // region kind and province.
+/// The categories of partner per agreement, by region.
+type Seen = HashSet<(Uuid, PartnerCategory)>;
+
+/// Every (region, agreement, other party) triple, with the other party's
+/// region kind and province, as partner categories per region.
+async fn partner_categories(
+    db: &impl ConnectionTrait,
+    regions: &[region::Model],
+    codes: &[&str],
+) -> Result<HashMap<String, (HashSet<Uuid>, Seen)>> {
     let me = Alias::new("me");
     let other = Alias::new("other");
     let r = Alias::new("r");
@@ -252,7 +306,7 @@ pub async fn for_regions(
                 )
                 .and_where(
                     Expr::col((me.clone(), agreement_party::Column::RegionCode))
-                        .is_in(codes.clone()),
+                        .is_in(codes.to_vec()),
                 ),
         )
         .await?;
@@ -266,7 +320,6 @@ pub async fn for_regions(
             )
         })
         .collect();
-    type Seen = HashSet<(Uuid, PartnerCategory)>;
     let mut per_region: HashMap<String, (HashSet<Uuid>, Seen)> = HashMap::new();
     for row in pairs {
         let me_code: String = row.try_get_by_index(0)?;
@@ -286,15 +339,21 @@ pub async fn for_regions(
         entry.0.insert(agreement_id);
         entry.1.insert((agreement_id, cat));
     }
+    Ok(per_region)
+}
 
-    // Agreements a region is party to alone (no other party yet) still count.
+/// The agreements each region is party to, alone or not.
+async fn agreements_of(
+    db: &impl ConnectionTrait,
+    codes: &[&str],
+) -> Result<HashMap<String, HashSet<Uuid>>> {
     let solo = db
         .query_all(
             Query::select()
                 .column(agreement_party::Column::RegionCode)
                 .column(agreement_party::Column::AgreementId)
                 .from(agreement_party::Entity)
-                .and_where(Expr::col(agreement_party::Column::RegionCode).is_in(codes.clone())),
+                .and_where(Expr::col(agreement_party::Column::RegionCode).is_in(codes.to_vec())),
         )
         .await?;
     let mut totals: HashMap<String, HashSet<Uuid>> = HashMap::new();
@@ -303,27 +362,7 @@ pub async fn for_regions(
         let id: Uuid = row.try_get_by_index(1)?;
         totals.entry(code).or_default().insert(id);
     }
-
-    let mut out = HashMap::new();
-    for reg in &regions {
-        let code = reg.code.clone();
-        let mut s = RegionStats {
-            practices_owned: owned.get(&code).copied().unwrap_or(0),
-            transfers_given: given.get(&code).copied().unwrap_or(0),
-            transfers_received: received.get(&code).copied().unwrap_or(0),
-            agreements_total: totals.get(&code).map_or(0, |s| s.len() as i64),
-            visits_hosted: hosted.get(&code).copied().unwrap_or(0),
-            visits_made: made.get(&code).copied().unwrap_or(0),
-            ..RegionStats::default()
-        };
-        if let Some((_, seen)) = per_region.get(&code) {
-            for (_, cat) in seen {
-                s.by_partner.add(*cat);
-            }
-        }
-        out.insert(code, s);
-    }
-    Ok(out)
+    Ok(totals)
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@
 //! the great-circle distance; by air at three hours of transfers plus
 //! 650 km/h. `AUTO` takes the road up to 400 km.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
@@ -245,124 +245,10 @@ pub async fn plan(
 ) -> Result<Plan> {
     let topics = check(input)?;
     let seeker = crate::domain::region::query::require(db, "input.seeker", &input.seeker).await?;
-    let mut warnings = Vec::new();
-    let mut per_topic: Vec<(String, Vec<Suggestion>)> = Vec::new();
-    for topic in &topics {
-        let found = guru::find_gurus(
-            db,
-            engine,
-            weights,
-            &GuruQuery {
-                seeker: seeker.code.clone(),
-                topic: topic.clone(),
-                first: input.max_hosts.max(3),
-                ..GuruQuery::default()
-            },
-        )
-        .await?;
-        if found.is_empty() {
-            warnings.push(Warning {
-                code: "NO_GURU",
-                message: format!("no region has a practice matching \"{topic}\""),
-                host: None,
-                topic: Some(topic.clone()),
-            });
-        } else if !found.iter().any(|s| {
-            s.practices
-                .iter()
-                .any(|m| m.measured && m.practice.status == PracticeStatus::Active)
-        }) {
-            warnings.push(Warning {
-                code: "NO_EVIDENCED_PRACTICE",
-                message: format!(
-                    "no active practice with measured outcomes matches \"{topic}\": ask the \
-                     hosts for evidence of results before the visit"
-                ),
-                host: None,
-                topic: Some(topic.clone()),
-            });
-        }
-        per_topic.push((topic.clone(), found));
-    }
-
-    // Hosts, round-robin over the topics by rank, so every topic gets its
-    // best guru before any gets a second.
-    let mut chosen: Vec<Candidate> = Vec::new();
-    let depth = per_topic.iter().map(|(_, s)| s.len()).max().unwrap_or(0);
-    'pick: for rank in 0..depth {
-        for (topic, found) in &per_topic {
-            let Some(s) = found.get(rank) else { continue };
-            // Only real matches are worth a trip.
-            if s.practices
-                .first()
-                .is_none_or(|m| m.relevance < MIN_STUDY_RELEVANCE)
-            {
-                continue;
-            }
-            if let Some(c) = chosen.iter_mut().find(|c| c.host.code == s.region.code) {
-                if !c.topics.contains(topic)
-                    && s.practices
-                        .first()
-                        .is_some_and(|m| m.relevance >= MIN_STUDY_RELEVANCE)
-                {
-                    c.topics.push(topic.clone());
-                    c.score = c.score.max(s.score);
-                    add_practices(c, topic, s);
-                }
-                continue;
-            }
-            if chosen.len() == input.max_hosts {
-                break 'pick;
-            }
-            let mut c = Candidate {
-                host: s.region.clone(),
-                topics: vec![topic.clone()],
-                score: s.score,
-                practices: Vec::new(),
-            };
-            add_practices(&mut c, topic, s);
-            chosen.push(c);
-        }
-    }
-    // A chosen host may also be a guru of another topic further down that
-    // topic's list: study that topic there too.
-    for c in &mut chosen {
-        for (topic, found) in &per_topic {
-            if c.topics.contains(topic) {
-                continue;
-            }
-            if let Some(s) = found.iter().find(|s| {
-                s.region.code == c.host.code
-                    && s.practices
-                        .first()
-                        .is_some_and(|m| m.relevance >= MIN_STUDY_RELEVANCE)
-            }) {
-                c.topics.push(topic.clone());
-                add_practices(c, topic, s);
-            }
-        }
-    }
-    for (topic, found) in &per_topic {
-        for s in found {
-            if s.behind_seeker && chosen.iter().any(|c| c.host.code == s.region.code) {
-                let why = s
-                    .reasons
-                    .iter()
-                    .find(|r| r.factor == guru::Factor::Indices)
-                    .map(|r| r.text.clone())
-                    .unwrap_or_default();
-                warnings.push(Warning {
-                    code: "HOST_NOT_AHEAD",
-                    message: format!(
-                        "{} may not be ahead of {} on \"{topic}\": {why}",
-                        s.region.name, seeker.name
-                    ),
-                    host: Some(s.region.code.clone()),
-                    topic: Some(topic.clone()),
-                });
-            }
-        }
-    }
+    let (per_topic, mut warnings) =
+        gurus_per_topic(db, engine, weights, input, &seeker, &topics).await?;
+    let mut chosen = choose_hosts(&per_topic, input.max_hosts);
+    warnings.extend(hosts_not_ahead(&per_topic, &chosen, &seeker));
     let outcomes = load_outcomes(db, &chosen).await?;
     for c in &mut chosen {
         for p in &mut c.practices {
@@ -399,6 +285,154 @@ pub async fn plan(
             });
         }
     }
+}
+
+type PerTopic = Vec<(String, Vec<Suggestion>)>;
+
+/// The gurus of every topic, with a warning for a topic nobody teaches or
+/// nobody teaches with measured results.
+async fn gurus_per_topic(
+    db: &impl ConnectionTrait,
+    engine: &dyn SearchEngine,
+    weights: &GuruWeights,
+    input: &PlanInput,
+    seeker: &region::Model,
+    topics: &[String],
+) -> Result<(PerTopic, Vec<Warning>)> {
+    let mut warnings = Vec::new();
+    let mut per_topic: Vec<(String, Vec<Suggestion>)> = Vec::new();
+    for topic in topics {
+        let found = guru::find_gurus(
+            db,
+            engine,
+            weights,
+            &GuruQuery {
+                seeker: seeker.code.clone(),
+                topic: topic.clone(),
+                first: input.max_hosts.max(3),
+                ..GuruQuery::default()
+            },
+        )
+        .await?;
+        if found.is_empty() {
+            warnings.push(Warning {
+                code: "NO_GURU",
+                message: format!("no region has a practice matching \"{topic}\""),
+                host: None,
+                topic: Some(topic.clone()),
+            });
+        } else if !found.iter().any(|s| {
+            s.practices
+                .iter()
+                .any(|m| m.measured && m.practice.status == PracticeStatus::Active)
+        }) {
+            warnings.push(Warning {
+                code: "NO_EVIDENCED_PRACTICE",
+                message: format!(
+                    "no active practice with measured outcomes matches \"{topic}\": ask the \
+                     hosts for evidence of results before the visit"
+                ),
+                host: None,
+                topic: Some(topic.clone()),
+            });
+        }
+        per_topic.push((topic.clone(), found));
+    }
+    Ok((per_topic, warnings))
+}
+
+/// Hosts, round-robin over the topics by rank (so every topic gets its best
+/// guru before any gets a second), at most `max_hosts`; a chosen host is
+/// also studied for every other topic it teaches well.
+fn choose_hosts(per_topic: &PerTopic, max_hosts: usize) -> Vec<Candidate> {
+    let mut chosen: Vec<Candidate> = Vec::new();
+    let depth = per_topic.iter().map(|(_, s)| s.len()).max().unwrap_or(0);
+    'pick: for rank in 0..depth {
+        for (topic, found) in per_topic {
+            let Some(s) = found.get(rank) else { continue };
+            // Only real matches are worth a trip.
+            if s.practices
+                .first()
+                .is_none_or(|m| m.relevance < MIN_STUDY_RELEVANCE)
+            {
+                continue;
+            }
+            if let Some(c) = chosen.iter_mut().find(|c| c.host.code == s.region.code) {
+                if !c.topics.contains(topic)
+                    && s.practices
+                        .first()
+                        .is_some_and(|m| m.relevance >= MIN_STUDY_RELEVANCE)
+                {
+                    c.topics.push(topic.clone());
+                    c.score = c.score.max(s.score);
+                    add_practices(c, topic, s);
+                }
+                continue;
+            }
+            if chosen.len() == max_hosts {
+                break 'pick;
+            }
+            let mut c = Candidate {
+                host: s.region.clone(),
+                topics: vec![topic.clone()],
+                score: s.score,
+                practices: Vec::new(),
+            };
+            add_practices(&mut c, topic, s);
+            chosen.push(c);
+        }
+    }
+    // A chosen host may also be a guru of another topic further down that
+    // topic's list: study that topic there too.
+    for c in &mut chosen {
+        for (topic, found) in per_topic {
+            if c.topics.contains(topic) {
+                continue;
+            }
+            if let Some(s) = found.iter().find(|s| {
+                s.region.code == c.host.code
+                    && s.practices
+                        .first()
+                        .is_some_and(|m| m.relevance >= MIN_STUDY_RELEVANCE)
+            }) {
+                c.topics.push(topic.clone());
+                add_practices(c, topic, s);
+            }
+        }
+    }
+    chosen
+}
+
+/// A warning for every chosen host whose index on a topic is below the
+/// seeker's.
+fn hosts_not_ahead(
+    per_topic: &PerTopic,
+    chosen: &[Candidate],
+    seeker: &region::Model,
+) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for (topic, found) in per_topic {
+        for s in found {
+            if s.behind_seeker && chosen.iter().any(|c| c.host.code == s.region.code) {
+                let why = s
+                    .reasons
+                    .iter()
+                    .find(|r| r.factor == guru::Factor::Indices)
+                    .map(|r| r.text.clone())
+                    .unwrap_or_default();
+                warnings.push(Warning {
+                    code: "HOST_NOT_AHEAD",
+                    message: format!(
+                        "{} may not be ahead of {} on \"{topic}\": {why}",
+                        s.region.name, seeker.name
+                    ),
+                    host: Some(s.region.code.clone()),
+                    topic: Some(topic.clone()),
+                });
+            }
+        }
+    }
+    warnings
 }
 
 fn add_practices(c: &mut Candidate, topic: &str, s: &Suggestion) {
@@ -855,16 +889,6 @@ pub fn to_ics(plan: &Plan) -> String {
     }
     ics_line(&mut out, "END:VCALENDAR");
     out
-}
-
-/// Hosts of a plan in route order (distinct by construction).
-pub fn host_codes(plan: &Plan) -> Vec<&str> {
-    let mut seen = HashSet::new();
-    plan.stops
-        .iter()
-        .map(|s| s.host.code.as_str())
-        .filter(|c| seen.insert(*c))
-        .collect()
 }
 
 #[cfg(test)]
