@@ -6,6 +6,7 @@ mod guru;
 mod practice;
 mod region;
 mod search;
+mod token;
 mod visit;
 
 pub use agreement::{AgreementFilter, AgreementOrderBy, AgreementQuery};
@@ -13,6 +14,7 @@ pub use guru::{GuruQueries, VisitPlanInput, plan_input};
 pub use practice::{PracticeFilter, PracticeOrderBy, PracticeQuery};
 pub use region::{RegionFilter, RegionQuery};
 pub use search::SearchQuery;
+pub use token::TokenQuery;
 pub use visit::VisitQuery;
 
 /// The root of all reads.
@@ -22,7 +24,7 @@ pub struct Query(
     PracticeQuery,
     AgreementQuery,
     VisitQuery,
-    crate::graphql::mutation::TokenQuery,
+    TokenQuery,
     audit::AuditQuery,
     SearchQuery,
     GuruQueries,

@@ -7,6 +7,7 @@ pub mod agreement;
 pub mod audit;
 pub mod practice;
 pub mod region;
+pub mod token;
 pub mod visit;
 
 pub use adoption::Adoption;
