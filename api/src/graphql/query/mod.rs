@@ -1,4 +1,6 @@
-//! Query roots, one per domain, merged into `Query`.
+//! Query roots, one per domain, merged into `Query`. They check and convert
+//! arguments and call the domain; the types they answer with are in
+//! `graphql::types`.
 
 mod agreement;
 mod audit;
@@ -10,7 +12,7 @@ mod token;
 mod visit;
 
 pub use agreement::{AgreementFilter, AgreementOrderBy, AgreementQuery};
-pub use guru::{GuruQueries, VisitPlanInput, plan_input};
+pub use guru::{GuruQueries, plan_input};
 pub use practice::{PracticeFilter, PracticeOrderBy, PracticeQuery};
 pub use region::{RegionFilter, RegionQuery};
 pub use search::SearchQuery;
