@@ -11,12 +11,12 @@ use chrono::Utc;
 use crate::domain::cooperation;
 use crate::domain::guru::{self, GuruQuery, GuruWeights};
 use crate::domain::visit_plan;
-use crate::domain::{parse_id, practices, regions};
+use crate::domain::{parse_id, practices};
 use crate::error::{ApiError, Result};
 use crate::graphql::connection::PracticeConnection;
+use crate::graphql::db;
 use crate::graphql::enums::RegionKind;
-use crate::graphql::pagination::PageRequest;
-use crate::graphql::query::{PracticeFilter, PracticeOrderBy};
+use crate::graphql::query::practice::{PracticeFilter, PracticeOrderBy, practice_connection};
 use crate::graphql::scalars::Date;
 use crate::graphql::types::cooperation::{AdoptionFunnel, AdoptionFunnelStage, CooperationStats};
 use crate::graphql::types::guru::{
@@ -24,7 +24,6 @@ use crate::graphql::types::guru::{
 };
 use crate::graphql::types::visit_plan::{TravelMode, VisitPlan, VisitPlanInput};
 use crate::graphql::types::{Practice, Region, round1};
-use crate::graphql::{db, limits};
 use crate::search_sync::{Engine, enum_value};
 
 /// Most suggestions `findGurus` returns.
@@ -293,36 +292,15 @@ impl GuruQueries {
         #[graphql(desc = "Cursor after which the page starts (`pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<PracticeConnection> {
-        let order = match order_by {
-            PracticeOrderBy::Title => practices::PracticeOrder::Title,
-            PracticeOrderBy::UpdatedAt => practices::PracticeOrder::UpdatedAt,
-        };
-        let page = PageRequest::new(first, after, order.name(), limits(ctx)?)?;
-        let filter = filter.unwrap_or_default();
-        if let Some(code) = &filter.owner_region_code {
-            regions::check_code("filter.ownerRegionCode", code)?;
-        }
-        let f = practices::PracticeFilter {
-            owner_region_code: filter.owner_region_code.map(|c| c.0),
-            province_code: filter.province_code.map(|c| c.0),
-            sector: filter.sector.map(Into::into),
-            status: Some(entity::PracticeStatus::Active),
-            looking_for_adopters: Some(true),
-            include_archived: false,
-        };
-        let db = db(ctx)?;
-        practices::check_filter(db, &f).await?;
-        let rows = practices::list(db, &f, order, page.after.as_ref(), page.first).await?;
-        let edges = rows
-            .items
-            .into_iter()
-            .map(|p| (order.cursor(&p), p))
-            .collect();
-        Ok(PracticeConnection::new(
-            edges,
-            rows.has_next,
-            practices::filtered(&f),
-        ))
+        practice_connection(ctx, filter, order_by, first, after, |f| {
+            practices::PracticeFilter {
+                status: Some(entity::PracticeStatus::Active),
+                looking_for_adopters: Some(true),
+                include_archived: false,
+                ..f
+            }
+        })
+        .await
     }
 }
 
