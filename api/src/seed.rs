@@ -54,10 +54,6 @@ pub mod ids {
     pub fn jambi_jabar_2020() -> Uuid {
         id(0x205)
     }
-    /// Sumedang - Lebak Kesepakatan Bersama of 31 May 2022.
-    pub fn sumedang_lebak() -> Uuid {
-        id(0x208)
-    }
 }
 
 fn d(y: i32, m: u32, day: u32) -> Result<NaiveDate, DbErr> {
