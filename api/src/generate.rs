@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use entity::*;
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    Statement, TransactionTrait,
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    PaginatorTrait, Statement, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -490,7 +490,35 @@ pub async fn generate(
     }
     let txn = db.begin().await?;
     let backend = txn.get_database_backend();
-    if opts.replace {
+    clear_or_check_empty(&txn, opts.replace).await?;
+    if opts.with_demo {
+        crate::seed::insert_demo(&txn).await?;
+    }
+
+    let mut g = Generator::new(&txn, opts, &progress).await?;
+    let made = g.practices().await?;
+    let deals = g.agreements(&made).await?;
+    g.adoptions_and_visits(&deals, &made).await?;
+    g.region_indices().await?;
+    let (mut report, total) = (g.report, g.total);
+
+    txn.commit().await?;
+    // Fresh statistics, so the query planner knows the new sizes.
+    db.execute_raw(Statement::from_string(backend, "ANALYZE"))
+        .await?;
+    progress(total, total);
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// With `--replace`, empties the generated tables; otherwise refuses a
+/// database that already holds practices or agreements.
+async fn clear_or_check_empty(
+    txn: &DatabaseTransaction,
+    replace: bool,
+) -> Result<(), GenerateError> {
+    let backend = txn.get_database_backend();
+    if replace {
         txn.execute_raw(Statement::from_string(
             backend,
             "UPDATE agreements SET parent_id = NULL, continues_id = NULL",
@@ -504,8 +532,8 @@ pub async fn generate(
             .await?;
         }
     } else {
-        let practices = practice::Entity::find().count(&txn).await?;
-        let agreements = agreement::Entity::find().count(&txn).await?;
+        let practices = practice::Entity::find().count(txn).await?;
+        let agreements = agreement::Entity::find().count(txn).await?;
         if practices > 0 || agreements > 0 {
             return Err(GenerateError::NotEmpty {
                 practices,
@@ -513,61 +541,165 @@ pub async fn generate(
             });
         }
     }
-    if opts.with_demo {
-        crate::seed::insert_demo(&txn).await?;
-    }
+    Ok(())
+}
 
-    let mut rng = Rng::new(opts.seed);
-    let mut regions = region::Entity::find().all(&txn).await?;
-    regions.sort_by(|a, b| a.code.cmp(&b.code));
-    let places: Vec<Place> = regions
-        .iter()
-        .map(|r| Place {
-            code: r.code.clone(),
-            name: r.name.clone(),
-            province: r.province_code.clone().unwrap_or_else(|| r.code.clone()),
-            kind: r.kind,
-        })
-        .collect();
-    if places.is_empty() {
-        return Err(GenerateError::BadOptions(
-            "the database has no regions; run `berguru migrate` first".into(),
-        ));
+/// What every step of [`generate`] shares: the transaction, the one random
+/// stream (the steps draw from it in a fixed order: practices, agreements,
+/// adoptions and visits, indices), the regions and the report.
+struct Generator<'a, P: Fn(usize, usize)> {
+    txn: &'a DatabaseTransaction,
+    opts: &'a Options,
+    progress: &'a P,
+    rng: Rng,
+    /// The regions, by code.
+    places: Vec<Place>,
+    /// Indices into `places` by province code.
+    by_province: HashMap<String, Vec<usize>>,
+    /// Cumulative owner weights of `places`, for [`draw`].
+    cumulative: Vec<f64>,
+    /// The clock of the synthetic world.
+    now: DateTime<Utc>,
+    /// Practices plus agreements, for `progress`.
+    total: usize,
+    report: Report,
+}
+
+/// Rows of one practice: the practice, its sectors and outcomes.
+struct PracticeRows {
+    practices: Batch<practice::ActiveModel>,
+    sectors: Batch<practice_sector::ActiveModel>,
+    outcomes: Batch<outcome::ActiveModel>,
+}
+
+impl PracticeRows {
+    async fn flush(&mut self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
+        self.practices.flush(db).await?;
+        self.sectors.flush(db).await?;
+        self.outcomes.flush(db).await
     }
-    let by_province: HashMap<&str, Vec<usize>> =
-        places
+}
+
+/// Rows of one agreement: the agreement, its parties, practices and stages.
+struct AgreementRows {
+    agreements: Batch<agreement::ActiveModel>,
+    parties: Batch<agreement_party::ActiveModel>,
+    practices: Batch<agreement_practice::ActiveModel>,
+    stages: Batch<agreement_stage_change::ActiveModel>,
+}
+
+impl AgreementRows {
+    async fn flush(&mut self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
+        self.agreements.flush(db).await?;
+        self.parties.flush(db).await?;
+        self.practices.flush(db).await?;
+        self.stages.flush(db).await
+    }
+}
+
+/// Rows that follow the agreements: adoptions, visits and visited practices.
+struct FollowUpRows {
+    adoptions: Batch<adoption::ActiveModel>,
+    visits: Batch<visit::ActiveModel>,
+    visit_practices: Batch<visit_practice::ActiveModel>,
+}
+
+impl FollowUpRows {
+    async fn flush(&mut self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
+        self.adoptions.flush(db).await?;
+        self.visits.flush(db).await?;
+        self.visit_practices.flush(db).await
+    }
+}
+
+impl<'a, P: Fn(usize, usize)> Generator<'a, P> {
+    /// Loads the regions (sorted by code) and weighs them as owners.
+    async fn new(
+        txn: &'a DatabaseTransaction,
+        opts: &'a Options,
+        progress: &'a P,
+    ) -> Result<Self, GenerateError> {
+        let mut regions = region::Entity::find().all(txn).await?;
+        regions.sort_by(|a, b| a.code.cmp(&b.code));
+        let places: Vec<Place> = regions
             .iter()
-            .enumerate()
-            .fold(HashMap::new(), |mut m, (i, p)| {
-                m.entry(p.province.as_str()).or_default().push(i);
-                m
-            });
-    // Larger regions own more practices: weight by the square root of the
-    // population (provinces count as one large region).
-    let mut cumulative = Vec::with_capacity(regions.len());
-    let mut acc = 0.0;
-    for r in &regions {
-        acc += (r.population.unwrap_or(100_000).max(10_000) as f64).sqrt();
-        cumulative.push(acc);
+            .map(|r| Place {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                province: r.province_code.clone().unwrap_or_else(|| r.code.clone()),
+                kind: r.kind,
+            })
+            .collect();
+        if places.is_empty() {
+            return Err(GenerateError::BadOptions(
+                "the database has no regions; run `berguru migrate` first".into(),
+            ));
+        }
+        let by_province: HashMap<String, Vec<usize>> =
+            places
+                .iter()
+                .enumerate()
+                .fold(HashMap::new(), |mut m, (i, p)| {
+                    m.entry(p.province.clone()).or_default().push(i);
+                    m
+                });
+        // Larger regions own more practices: weight by the square root of the
+        // population (provinces count as one large region).
+        let mut cumulative = Vec::with_capacity(regions.len());
+        let mut acc = 0.0;
+        for r in &regions {
+            acc += (r.population.unwrap_or(100_000).max(10_000) as f64).sqrt();
+            cumulative.push(acc);
+        }
+        Ok(Self {
+            txn,
+            opts,
+            progress,
+            rng: Rng::new(opts.seed),
+            places,
+            by_province,
+            cumulative,
+            now: Utc
+                .with_ymd_and_hms(2026, 10, 31, 12, 0, 0)
+                .single()
+                .unwrap_or_default(),
+            total: opts.practices + opts.agreements,
+            report: Report::default(),
+        })
     }
 
-    let total = opts.practices + opts.agreements;
-    let mut report = Report::default();
-    let now: DateTime<Utc> = Utc
-        .with_ymd_and_hms(2026, 10, 31, 12, 0, 0)
-        .single()
-        .unwrap_or_default();
+    /// Practices, their sectors and outcomes.
+    async fn practices(&mut self) -> Result<Vec<Made>, DbErr> {
+        let mut made: Vec<Made> = Vec::with_capacity(self.opts.practices);
+        let mut rows = PracticeRows {
+            practices: Batch::new(),
+            sectors: Batch::new(),
+            outcomes: Batch::new(),
+        };
+        for n in 0..self.opts.practices {
+            made.push(self.practice(n, &mut rows));
+            if rows.practices.full() {
+                rows.flush(self.txn).await?;
+            }
+            if n % 2000 == 1999 {
+                (self.progress)(n + 1, self.total);
+            }
+        }
+        rows.flush(self.txn).await?;
+        self.report.practices = rows.practices.written;
+        self.report.sectors = rows.sectors.written;
+        self.report.outcomes = rows.outcomes.written;
+        (self.progress)(self.opts.practices, self.total);
+        Ok(made)
+    }
 
-    // Practices, their sectors and outcomes.
-    let mut made: Vec<Made> = Vec::with_capacity(opts.practices);
-    let mut p_rows = Batch::<practice::ActiveModel>::new();
-    let mut s_rows = Batch::<practice_sector::ActiveModel>::new();
-    let mut o_rows = Batch::<outcome::ActiveModel>::new();
-    for n in 0..opts.practices {
-        let owner = draw(&mut rng, &cumulative);
+    /// The `n`th practice with its sectors and outcomes.
+    fn practice(&mut self, n: usize, rows: &mut PracticeRows) -> Made {
+        let rng = &mut self.rng;
+        let owner = draw(rng, &self.cumulative);
         let topic_i = rng.below(TOPICS.len());
         let topic = &TOPICS[topic_i];
-        let place = &places[owner];
+        let place = &self.places[owner];
         let title = format!(
             "{} {} {} {}",
             rng.pick(PREFIXES),
@@ -588,7 +720,7 @@ pub async fn generate(
         } else {
             None
         };
-        let created = now - chrono::Duration::days(rng.range(30, 6 * 365));
+        let created = self.now - chrono::Duration::days(rng.range(30, 6 * 365));
         let summary = format!(
             "{} {}: {}, dimulai tahun {year_started}.",
             place.name, topic.name, topic.what
@@ -601,7 +733,7 @@ pub async fn generate(
             topic.what,
             rng.pick(AGENCIES)
         );
-        p_rows.push(practice::ActiveModel {
+        rows.practices.push(practice::ActiveModel {
             id: Set(id),
             slug: Set(format!("{}-{n}", slugify(&title))),
             title: Set(title.clone()),
@@ -629,195 +761,192 @@ pub async fn generate(
         });
         let n_sectors = 1 + rng.below(topic.sectors.len());
         for sector in &topic.sectors[..n_sectors] {
-            s_rows.push(practice_sector::ActiveModel {
+            rows.sectors.push(practice_sector::ActiveModel {
                 practice_id: Set(id),
                 sector: Set(*sector),
             });
         }
-        // Most applied practices have one measured outcome, some two.
-        let n_outcomes = match maturity {
-            Maturity::Applied => rng.weighted(&[2, 6, 2]),
-            Maturity::Trial => rng.weighted(&[6, 4, 0]),
-            Maturity::Initiative => 0,
-        };
-        for k in 0..n_outcomes {
-            let (lo, hi) = topic.baseline;
-            let baseline = round2(lo + rng.unit() * (hi - lo));
-            let gain = topic.change * (0.4 + rng.unit() * 0.8);
-            let achieved = round2((baseline * (1.0 + gain)).max(0.0));
-            let by = (year_started + k as i32).min(2024);
-            o_rows.push(outcome::ActiveModel {
-                id: Set(rng.uuid()),
-                practice_id: Set(id),
-                metric: Set(if k == 0 {
-                    topic.metric.to_owned()
-                } else {
-                    format!("{} (kecamatan percontohan)", topic.metric)
-                }),
-                unit: Set(Some(topic.unit.to_owned())),
-                baseline_value: Set(Some(baseline)),
-                baseline_year: Set(Some(by)),
-                achieved_value: Set(Some(achieved)),
-                achieved_year: Set(Some((by + 1 + rng.range(0, 2) as i32).min(2026))),
-                source: Set(Some((*rng.pick(SOURCES)).to_owned())),
-            });
-        }
-        made.push(Made {
+        outcomes(rng, id, topic, maturity, year_started, &mut rows.outcomes);
+        Made {
             id,
             owner,
             topic: topic_i,
             title,
-        });
-        if p_rows.full() {
-            p_rows.flush(&txn).await?;
-            s_rows.flush(&txn).await?;
-            o_rows.flush(&txn).await?;
-        }
-        if n % 2000 == 1999 {
-            progress(n + 1, total);
         }
     }
-    p_rows.flush(&txn).await?;
-    s_rows.flush(&txn).await?;
-    o_rows.flush(&txn).await?;
-    report.practices = p_rows.written;
-    report.sectors = s_rows.written;
-    report.outcomes = o_rows.written;
-    progress(opts.practices, total);
 
-    // Agreements: a fifth of the practices draw four fifths of the interest.
-    let popular = (made.len() / 5).max(1);
-    let mut deals: Vec<Deal> = Vec::with_capacity(opts.agreements);
-    let mut signed_frameworks: Vec<usize> = Vec::new();
-    let mut a_rows = Batch::<agreement::ActiveModel>::new();
-    let mut party_rows = Batch::<agreement_party::ActiveModel>::new();
-    let mut ap_rows = Batch::<agreement_practice::ActiveModel>::new();
-    let mut sc_rows = Batch::<agreement_stage_change::ActiveModel>::new();
-    let mut renewal_of: Option<usize> = None;
-    // Agreements are written after their parents: a PKS refers to an earlier
-    // framework, a renewal to the agreement it renews.
-    for n in 0..opts.agreements {
-        let (deal, parent, continues) = if let Some(prev) = renewal_of.take() {
-            let p = &deals[prev];
-            // The renewal is negotiated from the day the old one was renewed.
-            let first_day = p.last_day;
-            (
-                Deal {
-                    id: rng.uuid(),
-                    guru: p.guru,
-                    adopter: p.adopter,
-                    parties: p.parties.clone(),
-                    practices: p.practices.clone(),
-                    stage: FrameworkSigned,
-                    signed_on: None,
-                    first_day,
-                    last_day: first_day,
-                    kind: p.kind,
-                    category: p.category,
-                },
-                None,
-                Some(p.id),
-            )
-        } else if !signed_frameworks.is_empty() && rng.chance(0.3) {
-            let parent_i = signed_frameworks[rng.below(signed_frameworks.len())];
-            let p = &deals[parent_i];
-            let first_day =
-                p.signed_on.unwrap_or(p.first_day) + chrono::Days::new(rng.range(30, 400) as u64);
-            (
-                Deal {
-                    id: rng.uuid(),
-                    guru: p.guru,
-                    adopter: p.adopter,
-                    parties: p.parties.clone(),
-                    practices: p.practices.clone(),
-                    stage: Proposed,
-                    signed_on: None,
-                    first_day: first_day.min(horizon()),
-                    last_day: first_day.min(horizon()),
-                    kind: AgreementKind::PerjanjianKerjaSama,
-                    category: p.category,
-                },
-                Some(p.id),
-                None,
-            )
-        } else {
-            let first = if rng.chance(0.8) {
-                rng.below(popular)
-            } else {
-                rng.below(made.len())
-            };
-            let guru = made[first].owner;
-            let category = match rng.weighted(&[80, 13, 5, 2]) {
-                0 => AgreementCategory::BetweenRegions,
-                1 => AgreementCategory::ThirdParty,
-                2 => AgreementCategory::CentralGovernment,
-                _ => AgreementCategory::ForeignParty,
-            };
-            let mut parties = vec![PartyOf::Region(guru)];
-            let mut adopter = None;
-            match category {
-                AgreementCategory::BetweenRegions => {
-                    let same_province = &by_province[places[guru].province.as_str()];
-                    let mut other = if rng.chance(0.3) && same_province.len() > 1 {
-                        *rng.pick(same_province)
-                    } else {
-                        draw(&mut rng, &cumulative)
-                    };
-                    if other == guru {
-                        other = (guru + 1 + rng.below(places.len() - 1)) % places.len();
-                    }
-                    adopter = Some(other);
-                    parties.push(PartyOf::Region(other));
-                }
-                AgreementCategory::ThirdParty => {
-                    parties.push(PartyOf::Named(pick_name(&mut rng, THIRD_PARTIES)))
-                }
-                AgreementCategory::CentralGovernment => {
-                    parties.push(PartyOf::Named(pick_name(&mut rng, CENTRAL)))
-                }
-                AgreementCategory::ForeignParty => {
-                    parties.push(PartyOf::Named(pick_name(&mut rng, FOREIGN)))
-                }
-            }
-            // Usually one practice; sometimes a second of the same guru.
-            let mut practices = vec![first];
-            if rng.chance(0.25) {
-                let second = rng.below(made.len());
-                if made[second].owner == guru && second != first {
-                    practices.push(second);
-                }
-            }
-            let kind = match category {
-                AgreementCategory::BetweenRegions => AgreementKind::KesepakatanBersama,
-                _ => AgreementKind::NotaKesepakatan,
-            };
-            let first_day = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default()
-                + chrono::Days::new(rng.range(0, 11 * 365 + 100) as u64);
-            (
-                Deal {
-                    id: rng.uuid(),
-                    guru,
-                    adopter,
-                    parties,
-                    practices,
-                    stage: Proposed,
-                    signed_on: None,
-                    first_day,
-                    last_day: first_day,
-                    kind,
-                    category,
-                },
-                None,
-                None,
-            )
+    /// Agreements: a fifth of the practices draw four fifths of the
+    /// interest. Agreements are written after their parents: a PKS refers to
+    /// an earlier framework, a renewal to the agreement it renews.
+    async fn agreements(&mut self, made: &[Made]) -> Result<Vec<Deal>, DbErr> {
+        let mut deals: Vec<Deal> = Vec::with_capacity(self.opts.agreements);
+        let mut signed_frameworks: Vec<usize> = Vec::new();
+        let mut rows = AgreementRows {
+            agreements: Batch::new(),
+            parties: Batch::new(),
+            practices: Batch::new(),
+            stages: Batch::new(),
         };
-        let mut deal = deal;
+        let mut renewal_of: Option<usize> = None;
+        for n in 0..self.opts.agreements {
+            let (mut deal, parent, continues) = if let Some(prev) = renewal_of.take() {
+                (self.renewal(&deals[prev]), None, Some(deals[prev].id))
+            } else if !signed_frameworks.is_empty() && self.rng.chance(0.3) {
+                let parent_i = signed_frameworks[self.rng.below(signed_frameworks.len())];
+                let p = &deals[parent_i];
+                (self.implementing(p), Some(p.id), None)
+            } else {
+                (self.framework(made), None, None)
+            };
+            self.walk_path(&mut deal, continues.is_some(), &mut rows.stages);
+            self.agreement_rows(&deal, parent, continues, made, &mut rows);
+            if rows.agreements.full() {
+                rows.flush(self.txn).await?;
+            }
+            if deal.kind != AgreementKind::PerjanjianKerjaSama && deal.signed_on.is_some() {
+                signed_frameworks.push(deals.len());
+            }
+            if deal.stage == Renewed && n + 1 < self.opts.agreements {
+                renewal_of = Some(deals.len());
+            }
+            deals.push(deal);
+            if n % 2000 == 1999 {
+                (self.progress)(self.opts.practices + n + 1, self.total);
+            }
+        }
+        rows.flush(self.txn).await?;
+        self.report.agreements = rows.agreements.written;
+        self.report.parties = rows.parties.written;
+        self.report.agreement_practices = rows.practices.written;
+        self.report.stage_changes = rows.stages.written;
+        Ok(deals)
+    }
+
+    /// The renewal of `p`, negotiated from the day `p` was renewed.
+    fn renewal(&mut self, p: &Deal) -> Deal {
+        let first_day = p.last_day;
+        Deal {
+            id: self.rng.uuid(),
+            guru: p.guru,
+            adopter: p.adopter,
+            parties: p.parties.clone(),
+            practices: p.practices.clone(),
+            stage: FrameworkSigned,
+            signed_on: None,
+            first_day,
+            last_day: first_day,
+            kind: p.kind,
+            category: p.category,
+        }
+    }
+
+    /// An implementing agreement (PKS) under the signed framework `p`.
+    fn implementing(&mut self, p: &Deal) -> Deal {
+        let rng = &mut self.rng;
+        let first_day =
+            p.signed_on.unwrap_or(p.first_day) + chrono::Days::new(rng.range(30, 400) as u64);
+        Deal {
+            id: rng.uuid(),
+            guru: p.guru,
+            adopter: p.adopter,
+            parties: p.parties.clone(),
+            practices: p.practices.clone(),
+            stage: Proposed,
+            signed_on: None,
+            first_day: first_day.min(horizon()),
+            last_day: first_day.min(horizon()),
+            kind: AgreementKind::PerjanjianKerjaSama,
+            category: p.category,
+        }
+    }
+
+    /// A new framework agreement transferring one practice (sometimes a
+    /// second of the same guru), popular practices first.
+    fn framework(&mut self, made: &[Made]) -> Deal {
+        let popular = (made.len() / 5).max(1);
+        let rng = &mut self.rng;
+        let first = if rng.chance(0.8) {
+            rng.below(popular)
+        } else {
+            rng.below(made.len())
+        };
+        let guru = made[first].owner;
+        let category = match rng.weighted(&[80, 13, 5, 2]) {
+            0 => AgreementCategory::BetweenRegions,
+            1 => AgreementCategory::ThirdParty,
+            2 => AgreementCategory::CentralGovernment,
+            _ => AgreementCategory::ForeignParty,
+        };
+        let (adopter, second_party) = self.partner(guru, category);
+        let rng = &mut self.rng;
+        // Usually one practice; sometimes a second of the same guru.
+        let mut practices = vec![first];
+        if rng.chance(0.25) {
+            let second = rng.below(made.len());
+            if made[second].owner == guru && second != first {
+                practices.push(second);
+            }
+        }
+        let kind = match category {
+            AgreementCategory::BetweenRegions => AgreementKind::KesepakatanBersama,
+            _ => AgreementKind::NotaKesepakatan,
+        };
+        let first_day = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default()
+            + chrono::Days::new(rng.range(0, 11 * 365 + 100) as u64);
+        Deal {
+            id: rng.uuid(),
+            guru,
+            adopter,
+            parties: vec![PartyOf::Region(guru), second_party],
+            practices,
+            stage: Proposed,
+            signed_on: None,
+            first_day,
+            last_day: first_day,
+            kind,
+            category,
+        }
+    }
+
+    /// The guru's partner in a new framework: another region (the adopter),
+    /// or a named third party, ministry or foreign party.
+    fn partner(&mut self, guru: usize, category: AgreementCategory) -> (Option<usize>, PartyOf) {
+        let rng = &mut self.rng;
+        match category {
+            AgreementCategory::BetweenRegions => {
+                let same_province = &self.by_province[self.places[guru].province.as_str()];
+                let mut other = if rng.chance(0.3) && same_province.len() > 1 {
+                    *rng.pick(same_province)
+                } else {
+                    draw(rng, &self.cumulative)
+                };
+                if other == guru {
+                    other = (guru + 1 + rng.below(self.places.len() - 1)) % self.places.len();
+                }
+                (Some(other), PartyOf::Region(other))
+            }
+            AgreementCategory::ThirdParty => (None, PartyOf::Named(pick_name(rng, THIRD_PARTIES))),
+            AgreementCategory::CentralGovernment => (None, PartyOf::Named(pick_name(rng, CENTRAL))),
+            AgreementCategory::ForeignParty => (None, PartyOf::Named(pick_name(rng, FOREIGN))),
+        }
+    }
+
+    /// Walks the deal's legal path: proposed on the first day, then each
+    /// step takes two to eight weeks, never past the horizon. A renewal
+    /// walks to a signed framework.
+    fn walk_path(
+        &mut self,
+        deal: &mut Deal,
+        renews: bool,
+        stages: &mut Batch<agreement_stage_change::ActiveModel>,
+    ) {
+        let rng = &mut self.rng;
         let paths = if deal.kind == AgreementKind::PerjanjianKerjaSama {
             PKS_PATHS
         } else {
             FRAMEWORK_PATHS
         };
-        let path: &[AgreementStage] = if continues.is_some() {
+        let path: &[AgreementStage] = if renews {
             &[
                 Proposed,
                 UnderReview,
@@ -829,8 +958,6 @@ pub async fn generate(
             let weights: Vec<u32> = paths.iter().map(|(w, _)| *w).collect();
             paths[rng.weighted(&weights)].1
         };
-        // Walk the path: proposed on the first day, then each step takes two
-        // to eight weeks, never past the horizon.
         let mut day = deal.first_day;
         for (step, stage) in path.iter().enumerate() {
             if step > 0 {
@@ -844,7 +971,7 @@ pub async fn generate(
             if is_signing(*stage) && deal.signed_on.is_none() {
                 deal.signed_on = Some(day);
             }
-            sc_rows.push(agreement_stage_change::ActiveModel {
+            stages.push(agreement_stage_change::ActiveModel {
                 id: Set(rng.uuid()),
                 agreement_id: Set(deal.id),
                 stage: Set(*stage),
@@ -854,36 +981,26 @@ pub async fn generate(
             });
         }
         deal.last_day = day;
-        let guru_name = &places[deal.guru].name;
+    }
+
+    /// The agreement row of a walked deal, its parties and practices.
+    fn agreement_rows(
+        &mut self,
+        deal: &Deal,
+        parent: Option<Uuid>,
+        continues: Option<Uuid>,
+        made: &[Made],
+        rows: &mut AgreementRows,
+    ) {
+        let guru_name = &self.places[deal.guru].name;
         let other_name = match deal.parties.get(1) {
-            Some(PartyOf::Region(i)) => places[*i].name.clone(),
+            Some(PartyOf::Region(i)) => self.places[*i].name.clone(),
             Some(PartyOf::Named(s)) => (*s).to_owned(),
             None => String::new(),
         };
         let topic = &TOPICS[made[deal.practices[0]].topic];
-        let (title, years) = match deal.kind {
-            AgreementKind::PerjanjianKerjaSama => (
-                format!(
-                    "Perjanjian Kerja Sama {guru_name} dan {other_name} tentang Penerapan {}",
-                    topic.name
-                ),
-                rng.range(1, 3),
-            ),
-            AgreementKind::NotaKesepakatan => (
-                format!(
-                    "Nota Kesepakatan {guru_name} dan {other_name} tentang {}",
-                    topic.name
-                ),
-                rng.range(3, 5),
-            ),
-            AgreementKind::KesepakatanBersama => (
-                format!(
-                    "Kesepakatan Bersama {guru_name} dan {other_name} tentang Kerja Sama {}",
-                    topic.name
-                ),
-                5,
-            ),
-        };
+        let rng = &mut self.rng;
+        let (title, years) = agreement_title(rng, deal.kind, guru_name, &other_name, topic);
         let signed = deal.signed_on;
         let number = signed.map(|d| {
             format!(
@@ -905,8 +1022,7 @@ pub async fn generate(
                 scope.push(s);
             }
         }
-        let created = at_noon(deal.first_day);
-        a_rows.push(agreement::ActiveModel {
+        rows.agreements.push(agreement::ActiveModel {
             id: Set(deal.id),
             number: Set(number),
             title: Set(title),
@@ -925,17 +1041,28 @@ pub async fn generate(
             continues_id: Set(continues),
             continuation: Set(continues.map(|_| ContinuationKind::Renews)),
             notes: Set(None),
-            created_at: Set(created),
-            updated_at: Set(at_noon(day)),
+            created_at: Set(at_noon(deal.first_day)),
+            updated_at: Set(at_noon(deal.last_day)),
             version: Set(1),
         });
+        self.party_rows(deal, &mut rows.parties);
+        for p in &deal.practices {
+            rows.practices.push(agreement_practice::ActiveModel {
+                agreement_id: Set(deal.id),
+                practice_id: Set(made[*p].id),
+            });
+        }
+    }
+
+    /// The parties of a deal, in order, with their signatories' titles.
+    fn party_rows(&mut self, deal: &Deal, parties: &mut Batch<agreement_party::ActiveModel>) {
         for (pos, party) in deal.parties.iter().enumerate() {
             let (region_code, name) = match party {
-                PartyOf::Region(i) => (Some(places[*i].code.clone()), None),
+                PartyOf::Region(i) => (Some(self.places[*i].code.clone()), None),
                 PartyOf::Named(s) => (None, Some((*s).to_owned())),
             };
-            party_rows.push(agreement_party::ActiveModel {
-                id: Set(rng.uuid()),
+            parties.push(agreement_party::ActiveModel {
+                id: Set(self.rng.uuid()),
                 agreement_id: Set(deal.id),
                 position: Set(Some(pos as i32 + 1)),
                 region_code: Set(region_code),
@@ -943,7 +1070,7 @@ pub async fn generate(
                 signatory_name: Set(None),
                 signatory_title: Set(Some(
                     match party {
-                        PartyOf::Region(i) => match places[*i].kind {
+                        PartyOf::Region(i) => match self.places[*i].kind {
                             RegionKind::Province => "Gubernur",
                             RegionKind::Regency => "Bupati",
                             RegionKind::City => "Wali Kota",
@@ -954,53 +1081,48 @@ pub async fn generate(
                 )),
             });
         }
-        for p in &deal.practices {
-            ap_rows.push(agreement_practice::ActiveModel {
-                agreement_id: Set(deal.id),
-                practice_id: Set(made[*p].id),
-            });
-        }
-        if a_rows.full() {
-            a_rows.flush(&txn).await?;
-            party_rows.flush(&txn).await?;
-            ap_rows.flush(&txn).await?;
-            sc_rows.flush(&txn).await?;
-        }
-        if deal.kind != AgreementKind::PerjanjianKerjaSama && deal.signed_on.is_some() {
-            signed_frameworks.push(deals.len());
-        }
-        if deal.stage == Renewed && n + 1 < opts.agreements {
-            renewal_of = Some(deals.len());
-        }
-        deals.push(deal);
-        if n % 2000 == 1999 {
-            progress(opts.practices + n + 1, total);
-        }
     }
-    a_rows.flush(&txn).await?;
-    party_rows.flush(&txn).await?;
-    ap_rows.flush(&txn).await?;
-    sc_rows.flush(&txn).await?;
-    report.agreements = a_rows.written;
-    report.parties = party_rows.written;
-    report.agreement_practices = ap_rows.written;
-    report.stage_changes = sc_rows.written;
 
-    // Adoptions follow the agreements between regions; visits usually come
-    // before the signing (the benchmarking visit), some after.
-    let mut ad_rows = Batch::<adoption::ActiveModel>::new();
-    let mut v_rows = Batch::<visit::ActiveModel>::new();
-    let mut vp_rows = Batch::<visit_practice::ActiveModel>::new();
-    let mut adopted: HashSet<(usize, usize)> = HashSet::new();
-    for deal in &deals {
-        if ad_rows.full() || v_rows.full() {
-            ad_rows.flush(&txn).await?;
-            v_rows.flush(&txn).await?;
-            vp_rows.flush(&txn).await?;
-        }
-        let Some(adopter) = deal.adopter else {
-            continue;
+    /// Adoptions follow the agreements between regions; visits usually come
+    /// before the signing (the benchmarking visit), some after.
+    async fn adoptions_and_visits(&mut self, deals: &[Deal], made: &[Made]) -> Result<(), DbErr> {
+        let mut rows = FollowUpRows {
+            adoptions: Batch::new(),
+            visits: Batch::new(),
+            visit_practices: Batch::new(),
         };
+        let mut adopted: HashSet<(usize, usize)> = HashSet::new();
+        for deal in deals {
+            if rows.adoptions.full() || rows.visits.full() {
+                rows.flush(self.txn).await?;
+            }
+            let Some(adopter) = deal.adopter else {
+                continue;
+            };
+            self.adoptions(deal, adopter, made, &mut adopted, &mut rows.adoptions);
+            if deal.kind != AgreementKind::PerjanjianKerjaSama && self.rng.chance(0.35) {
+                self.visit(deal, adopter, made, &mut rows);
+            }
+        }
+        rows.flush(self.txn).await?;
+        self.report.adoptions = rows.adoptions.written;
+        self.report.visits = rows.visits.written;
+        self.report.visit_practices = rows.visit_practices.written;
+        Ok(())
+    }
+
+    /// The adopter's adoptions of the deal's practices, at a stage that
+    /// follows the deal's (none for a deal that has not got far enough);
+    /// each practice is adopted once by a region.
+    fn adoptions(
+        &mut self,
+        deal: &Deal,
+        adopter: usize,
+        made: &[Made],
+        adopted: &mut HashSet<(usize, usize)>,
+        adoptions: &mut Batch<adoption::ActiveModel>,
+    ) {
+        let rng = &mut self.rng;
         let stage = match deal.stage {
             InImplementation => Some(if rng.chance(0.5) {
                 AdoptionStage::Piloting
@@ -1018,116 +1140,183 @@ pub async fn generate(
             _ => None,
         };
         let start = deal.signed_on.unwrap_or(deal.first_day);
-        if let Some(stage) = stage {
-            for p in &deal.practices {
-                if !adopted.insert((*p, adopter)) {
-                    continue;
-                }
-                let adopted_on = (stage == AdoptionStage::Adopted)
-                    .then(|| (start + chrono::Days::new(rng.range(60, 500) as u64)).min(horizon()));
-                let stopped_on = (stage == AdoptionStage::Stopped)
-                    .then(|| (start + chrono::Days::new(rng.range(90, 700) as u64)).min(horizon()));
-                ad_rows.push(adoption::ActiveModel {
-                    id: Set(rng.uuid()),
-                    practice_id: Set(made[*p].id),
-                    region_code: Set(places[adopter].code.clone()),
-                    agreement_id: Set(Some(deal.id)),
-                    stage: Set(stage),
-                    started_on: Set(Some(start)),
-                    adopted_on: Set(adopted_on),
-                    stopped_on: Set(stopped_on),
-                    stop_reason: Set(stopped_on.map(|_| {
-                        "anggaran tidak tersedia setelah pergantian kepala daerah".to_owned()
-                    })),
-                    notes: Set(None),
-                    created_at: Set(at_noon(start)),
-                    updated_at: Set(at_noon(start)),
-                    version: Set(1),
-                });
-            }
-        }
-        if deal.kind != AgreementKind::PerjanjianKerjaSama && rng.chance(0.35) {
-            let starts = deal
-                .signed_on
-                .map(|d| d - chrono::Days::new(rng.range(1, 60) as u64))
-                .unwrap_or(deal.first_day);
-            let ends = starts + chrono::Days::new(rng.range(0, 2) as u64);
-            let id = rng.uuid();
-            let objectives = deal
-                .practices
-                .iter()
-                .map(|p| format!("mempelajari penerapan {}", made[*p].title))
-                .collect();
-            v_rows.push(visit::ActiveModel {
-                id: Set(id),
-                visitor_region_code: Set(places[adopter].code.clone()),
-                host_region_code: Set(places[deal.guru].code.clone()),
-                starts_on: Set(starts),
-                ends_on: Set(ends),
-                learning_objectives: Set(TextList(objectives)),
-                delegation_size: Set(Some(rng.range(5, 40) as i32)),
-                agreement_id: Set(Some(deal.id)),
-                adoption_id: Set(None),
-                notes: Set(None),
-                created_at: Set(at_noon(starts)),
-                updated_at: Set(at_noon(starts)),
-                version: Set(1),
-            });
-            for p in &deal.practices {
-                vp_rows.push(visit_practice::ActiveModel {
-                    visit_id: Set(id),
-                    practice_id: Set(made[*p].id),
-                });
-            }
-        }
-    }
-    ad_rows.flush(&txn).await?;
-    v_rows.flush(&txn).await?;
-    vp_rows.flush(&txn).await?;
-    report.adoptions = ad_rows.written;
-    report.visits = v_rows.written;
-    report.visit_practices = vp_rows.written;
-
-    // Yearly indices of every region (those the demo already has are kept).
-    let existing: HashSet<(String, i32)> = region_index::Entity::find()
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|r| (r.region_code, r.year))
-        .collect();
-    let mut ix_rows = Batch::<region_index::ActiveModel>::new();
-    for place in &places {
-        let mut spbe = 1.2 + rng.unit() * 2.4;
-        let mut ipp = 2.2 + rng.unit() * 2.0;
-        let mut innovation = 20.0 + rng.unit() * 50.0;
-        for year in 2021..=2025 {
-            spbe = (spbe + rng.unit() * 0.35 - 0.05).min(5.0);
-            ipp = (ipp + rng.unit() * 0.3 - 0.05).min(5.0);
-            innovation = (innovation + rng.unit() * 8.0 - 2.0).min(100.0);
-            if existing.contains(&(place.code.clone(), year)) {
+        let Some(stage) = stage else {
+            return;
+        };
+        for p in &deal.practices {
+            if !adopted.insert((*p, adopter)) {
                 continue;
             }
-            ix_rows.push(region_index::ActiveModel {
+            let adopted_on = (stage == AdoptionStage::Adopted)
+                .then(|| (start + chrono::Days::new(rng.range(60, 500) as u64)).min(horizon()));
+            let stopped_on = (stage == AdoptionStage::Stopped)
+                .then(|| (start + chrono::Days::new(rng.range(90, 700) as u64)).min(horizon()));
+            adoptions.push(adoption::ActiveModel {
                 id: Set(rng.uuid()),
-                region_code: Set(place.code.clone()),
-                year: Set(year),
-                spbe_index: Set(Some(round2(spbe))),
-                public_service_index: Set(Some(round2(ipp))),
-                innovation_index: Set(Some(round2(innovation))),
-                source: Set(Some("data sintetis (berguru generate)".to_owned())),
+                practice_id: Set(made[*p].id),
+                region_code: Set(self.places[adopter].code.clone()),
+                agreement_id: Set(Some(deal.id)),
+                stage: Set(stage),
+                started_on: Set(Some(start)),
+                adopted_on: Set(adopted_on),
+                stopped_on: Set(stopped_on),
+                stop_reason: Set(stopped_on.map(|_| {
+                    "anggaran tidak tersedia setelah pergantian kepala daerah".to_owned()
+                })),
+                notes: Set(None),
+                created_at: Set(at_noon(start)),
+                updated_at: Set(at_noon(start)),
+                version: Set(1),
             });
         }
     }
-    ix_rows.flush(&txn).await?;
-    report.region_indices = ix_rows.written;
 
-    txn.commit().await?;
-    // Fresh statistics, so the query planner knows the new sizes.
-    db.execute_raw(Statement::from_string(backend, "ANALYZE"))
-        .await?;
-    progress(total, total);
-    report.elapsed = started.elapsed();
-    Ok(report)
+    /// The adopter's benchmarking visit to the guru to study the deal's
+    /// practices: before the signing, or from the first day if unsigned.
+    fn visit(&mut self, deal: &Deal, adopter: usize, made: &[Made], rows: &mut FollowUpRows) {
+        let rng = &mut self.rng;
+        let starts = deal
+            .signed_on
+            .map(|d| d - chrono::Days::new(rng.range(1, 60) as u64))
+            .unwrap_or(deal.first_day);
+        let ends = starts + chrono::Days::new(rng.range(0, 2) as u64);
+        let id = rng.uuid();
+        let objectives = deal
+            .practices
+            .iter()
+            .map(|p| format!("mempelajari penerapan {}", made[*p].title))
+            .collect();
+        rows.visits.push(visit::ActiveModel {
+            id: Set(id),
+            visitor_region_code: Set(self.places[adopter].code.clone()),
+            host_region_code: Set(self.places[deal.guru].code.clone()),
+            starts_on: Set(starts),
+            ends_on: Set(ends),
+            learning_objectives: Set(TextList(objectives)),
+            delegation_size: Set(Some(rng.range(5, 40) as i32)),
+            agreement_id: Set(Some(deal.id)),
+            adoption_id: Set(None),
+            notes: Set(None),
+            created_at: Set(at_noon(starts)),
+            updated_at: Set(at_noon(starts)),
+            version: Set(1),
+        });
+        for p in &deal.practices {
+            rows.visit_practices.push(visit_practice::ActiveModel {
+                visit_id: Set(id),
+                practice_id: Set(made[*p].id),
+            });
+        }
+    }
+
+    /// Yearly indices of every region (those the demo already has are kept).
+    async fn region_indices(&mut self) -> Result<(), DbErr> {
+        let existing: HashSet<(String, i32)> = region_index::Entity::find()
+            .all(self.txn)
+            .await?
+            .into_iter()
+            .map(|r| (r.region_code, r.year))
+            .collect();
+        let rng = &mut self.rng;
+        let mut ix_rows = Batch::<region_index::ActiveModel>::new();
+        for place in &self.places {
+            let mut spbe = 1.2 + rng.unit() * 2.4;
+            let mut ipp = 2.2 + rng.unit() * 2.0;
+            let mut innovation = 20.0 + rng.unit() * 50.0;
+            for year in 2021..=2025 {
+                spbe = (spbe + rng.unit() * 0.35 - 0.05).min(5.0);
+                ipp = (ipp + rng.unit() * 0.3 - 0.05).min(5.0);
+                innovation = (innovation + rng.unit() * 8.0 - 2.0).min(100.0);
+                if existing.contains(&(place.code.clone(), year)) {
+                    continue;
+                }
+                ix_rows.push(region_index::ActiveModel {
+                    id: Set(rng.uuid()),
+                    region_code: Set(place.code.clone()),
+                    year: Set(year),
+                    spbe_index: Set(Some(round2(spbe))),
+                    public_service_index: Set(Some(round2(ipp))),
+                    innovation_index: Set(Some(round2(innovation))),
+                    source: Set(Some("data sintetis (berguru generate)".to_owned())),
+                });
+            }
+        }
+        ix_rows.flush(self.txn).await?;
+        self.report.region_indices = ix_rows.written;
+        Ok(())
+    }
+}
+
+/// A practice's measured outcomes: most applied practices have one, some
+/// two; trials at most one; initiatives none.
+fn outcomes(
+    rng: &mut Rng,
+    id: Uuid,
+    topic: &Topic,
+    maturity: Maturity,
+    year_started: i32,
+    rows: &mut Batch<outcome::ActiveModel>,
+) {
+    let n_outcomes = match maturity {
+        Maturity::Applied => rng.weighted(&[2, 6, 2]),
+        Maturity::Trial => rng.weighted(&[6, 4, 0]),
+        Maturity::Initiative => 0,
+    };
+    for k in 0..n_outcomes {
+        let (lo, hi) = topic.baseline;
+        let baseline = round2(lo + rng.unit() * (hi - lo));
+        let gain = topic.change * (0.4 + rng.unit() * 0.8);
+        let achieved = round2((baseline * (1.0 + gain)).max(0.0));
+        let by = (year_started + k as i32).min(2024);
+        rows.push(outcome::ActiveModel {
+            id: Set(rng.uuid()),
+            practice_id: Set(id),
+            metric: Set(if k == 0 {
+                topic.metric.to_owned()
+            } else {
+                format!("{} (kecamatan percontohan)", topic.metric)
+            }),
+            unit: Set(Some(topic.unit.to_owned())),
+            baseline_value: Set(Some(baseline)),
+            baseline_year: Set(Some(by)),
+            achieved_value: Set(Some(achieved)),
+            achieved_year: Set(Some((by + 1 + rng.range(0, 2) as i32).min(2026))),
+            source: Set(Some((*rng.pick(SOURCES)).to_owned())),
+        });
+    }
+}
+
+/// An agreement's title and its term in years, by kind.
+fn agreement_title(
+    rng: &mut Rng,
+    kind: AgreementKind,
+    guru_name: &str,
+    other_name: &str,
+    topic: &Topic,
+) -> (String, i64) {
+    match kind {
+        AgreementKind::PerjanjianKerjaSama => (
+            format!(
+                "Perjanjian Kerja Sama {guru_name} dan {other_name} tentang Penerapan {}",
+                topic.name
+            ),
+            rng.range(1, 3),
+        ),
+        AgreementKind::NotaKesepakatan => (
+            format!(
+                "Nota Kesepakatan {guru_name} dan {other_name} tentang {}",
+                topic.name
+            ),
+            rng.range(3, 5),
+        ),
+        AgreementKind::KesepakatanBersama => (
+            format!(
+                "Kesepakatan Bersama {guru_name} dan {other_name} tentang Kerja Sama {}",
+                topic.name
+            ),
+            5,
+        ),
+    }
 }
 
 fn at_noon(d: NaiveDate) -> DateTime<Utc> {

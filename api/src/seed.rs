@@ -5,7 +5,7 @@
 //! Ids are fixed so loading is idempotent: `berguru seed-demo` on a database
 //! that already holds the demo changes nothing.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::*;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, TransactionSession,
@@ -54,10 +54,6 @@ pub mod ids {
     pub fn jambi_jabar_2020() -> Uuid {
         id(0x205)
     }
-    /// Sumedang - Lebak Kesepakatan Bersama of 31 May 2022.
-    pub fn sumedang_lebak() -> Uuid {
-        id(0x208)
-    }
 }
 
 fn d(y: i32, m: u32, day: u32) -> Result<NaiveDate, DbErr> {
@@ -104,7 +100,7 @@ struct AgreementSeed<'a> {
     continues: Option<(Uuid, ContinuationKind)>,
     notes: &'a str,
     parties: Vec<Party<'a>>,
-    practices: &'a [Uuid],
+    practices: Vec<Uuid>,
     history_note: &'a str,
 }
 
@@ -139,24 +135,45 @@ pub async fn insert_demo(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     insert_all(db).await
 }
 
+/// Inserts the demo, parents first: practices, evidence, agreements,
+/// adoptions, visits. Every row is stamped with the same `now`.
 async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let now = Utc::now();
+    for p in &practice_seeds()? {
+        insert_practice(db, p, now).await?;
+    }
+    insert_evidence(db).await?;
+    for (i, a) in agreement_seeds()?.iter().enumerate() {
+        insert_agreement(db, i, a, now).await?;
+    }
+    insert_adoptions(db, now).await?;
+    insert_visits(db, now).await
+}
 
-    // Practices named in the articles.
-    let practices = [
+/// Practices named in the articles.
+fn practice_seeds() -> Result<Vec<PracticeSeed<'static>>, DbErr> {
+    let mut v = regency_and_city_practices()?;
+    v.extend(jawa_barat_practices()?);
+    v.extend(sumatera_barat_practices()?);
+    Ok(v)
+}
+
+/// Sumedang's e-Office and Kota Bandung's smart city.
+fn regency_and_city_practices() -> Result<Vec<PracticeSeed<'static>>, DbErr> {
+    Ok(vec![
         PracticeSeed {
             id: ids::e_office(),
             slug: "sumedang-e-office",
             title: "Super aplikasi e-Office Sumedang",
             summary: "Super aplikasi e-Office Pemkab Sumedang untuk transformasi digital \
-                      pemerintahan (SPBE), yang dipelajari Kabupaten Lebak dan Kabupaten Sukabumi \
-                      dalam studi komparatif.",
+                  pemerintahan (SPBE), yang dipelajari Kabupaten Lebak dan Kabupaten Sukabumi \
+                  dalam studi komparatif.",
             description: Some(
                 "Pemkab Sumedang menjalankan transformasi digital Sistem Pemerintahan Berbasis \
-                 Elektronik (SPBE) dengan super aplikasi e-Office untuk mengakselerasi pelayanan \
-                 publik, sehingga Indeks Pelayanan Publik (IPP) dapat meningkat. Pada 31 Mei 2022 \
-                 Sumedang menerima studi komparatif Kabupaten Lebak dan Kabupaten Sukabumi dan \
-                 menandatangani kesepakatan bersama dengan keduanya.",
+             Elektronik (SPBE) dengan super aplikasi e-Office untuk mengakselerasi pelayanan \
+             publik, sehingga Indeks Pelayanan Publik (IPP) dapat meningkat. Pada 31 Mei 2022 \
+             Sumedang menerima studi komparatif Kabupaten Lebak dan Kabupaten Sukabumi dan \
+             menandatangani kesepakatan bersama dengan keduanya.",
             ),
             owner: "32.11",
             sectors: &[Sector::EGovernment, Sector::PublicService],
@@ -168,7 +185,7 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             looking_for_adopters: true,
             lessons_learned: Some(
                 "\"Pemkab Sumedang tidak ingin maju sendiri, tapi maju bersama-sama dengan daerah \
-                 lainnya\" (Sekda Sumedang Herman Suryatman).",
+             lainnya\" (Sekda Sumedang Herman Suryatman).",
             ),
         },
         PracticeSeed {
@@ -176,14 +193,14 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             slug: "bandung-smart-city",
             title: "Smart City Kota Bandung",
             summary: "Kota Bandung menerapkan konsep Smart City dan e-government dalam \
-                      penyelenggaraan pemerintahan dan pelayanan publik, dan membagikannya kepada \
-                      kabupaten/kota lain melalui city sharing.",
+                  penyelenggaraan pemerintahan dan pelayanan publik, dan membagikannya kepada \
+                  kabupaten/kota lain melalui city sharing.",
             description: Some(
                 "Kota Bandung adalah salah satu kota yang lebih dulu menerapkan konsep Smart City \
-                 dalam penyelenggaraan pemerintahan dan pelayanan publik. Sebelas kabupaten/kota, \
-                 termasuk Kabupaten Kolaka Timur, menandatangani kesepakatan bersama dengan Kota \
-                 Bandung untuk benchmarking: alih pengetahuan dan pengalaman best practices antar \
-                 aparatur pemerintah (city sharing).",
+             dalam penyelenggaraan pemerintahan dan pelayanan publik. Sebelas kabupaten/kota, \
+             termasuk Kabupaten Kolaka Timur, menandatangani kesepakatan bersama dengan Kota \
+             Bandung untuk benchmarking: alih pengetahuan dan pengalaman best practices antar \
+             aparatur pemerintah (city sharing).",
             ),
             owner: "32.73",
             sectors: &[Sector::SmartCity, Sector::EGovernment],
@@ -195,20 +212,26 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             looking_for_adopters: true,
             lessons_learned: Some(
                 "\"Saya tahu, tidak akan sama persis dengan apa yang telah kami terapkan. Tapi \
-                 minimal semangat batinnya akan sama\" (Ridwan Kamil, Wali Kota Bandung).",
+             minimal semangat batinnya akan sama\" (Ridwan Kamil, Wali Kota Bandung).",
             ),
         },
+    ])
+}
+
+/// The province of Jawa Barat's practices.
+fn jawa_barat_practices() -> Result<Vec<PracticeSeed<'static>>, DbErr> {
+    Ok(vec![
         PracticeSeed {
             id: ids::desa_digital(),
             slug: "jabar-desa-digital",
             title: "Desa Digital Jawa Barat",
             summary: "Tiap desa dibantu satu unit komputer dan difasilitasi aplikasi e-commerce \
-                      agar masyarakat desa dapat memasarkan produknya secara online.",
+                  agar masyarakat desa dapat memasarkan produknya secara online.",
             description: Some(
                 "Program Desa Digital Pemprov Jawa Barat: tiap desa dibantu satu unit komputer \
-                 dan difasilitasi dengan aplikasi e-commerce. Desa digital memudahkan masyarakat \
-                 desa memasarkan produk-produknya secara online, dan disebut efektif menurunkan \
-                 kemiskinan di Jawa Barat.",
+             dan difasilitasi dengan aplikasi e-commerce. Desa digital memudahkan masyarakat \
+             desa memasarkan produk-produknya secara online, dan disebut efektif menurunkan \
+             kemiskinan di Jawa Barat.",
             ),
             owner: "32",
             sectors: &[Sector::VillageEconomy, Sector::Smes, Sector::EGovernment],
@@ -225,11 +248,11 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             slug: "jabar-pajak-kendaraan-e-commerce",
             title: "Pembayaran pajak kendaraan bermotor melalui e-commerce",
             summary: "Pajak kendaraan bermotor di Jawa Barat dapat dibayar melalui aplikasi \
-                      e-commerce seperti Tokopedia dan aplikasi lain.",
+                  e-commerce seperti Tokopedia dan aplikasi lain.",
             description: Some(
                 "Alih-alih membuat aplikasi sendiri, Pemprov Jawa Barat menitipkan layanan \
-                 pembayaran pajak kendaraan bermotor ke aplikasi e-commerce; menurut Gubernur, \
-                 peningkatan pendapatan dari pajak bisa berlipat-lipat karena mengubah cara.",
+             pembayaran pajak kendaraan bermotor ke aplikasi e-commerce; menurut Gubernur, \
+             peningkatan pendapatan dari pajak bisa berlipat-lipat karena mengubah cara.",
             ),
             owner: "32",
             sectors: &[Sector::RegionalRevenue, Sector::PublicService],
@@ -241,7 +264,7 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             looking_for_adopters: false,
             lessons_learned: Some(
                 "\"Kita tidak harus membuat aplikasi, tinggal titipkan ke e-commerce\" \
-                 (Ridwan Kamil, Gubernur Jawa Barat).",
+             (Ridwan Kamil, Gubernur Jawa Barat).",
             ),
         },
         PracticeSeed {
@@ -260,71 +283,84 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             looking_for_adopters: false,
             lessons_learned: None,
         },
-        PracticeSeed {
-            id: id(0x106),
-            slug: "sumbar-kerabat",
-            title: "KERABAT (Kerjasama Sumatera Barat)",
-            summary: "Aplikasi tempat perangkat daerah meminta layanan fasilitasi kerja sama \
-                      daerah secara digital, di mana pun dan kapan pun, disertai Buku Pedoman \
-                      Naskah Kerjasama.",
-            description: Some(
-                "Pemprov Sumatera Barat (Biro Pemerintahan bersama Dinas Kominfotik) \
-                 meluncurkan aplikasi KERABAT secara soft launching pada 17 Juni 2022, bersama \
-                 Buku Pedoman Naskah Kerjasama, pada penyampaian hasil pemetaan potensi kerja \
-                 sama daerah. Pemetaan itu menghimpun 115 usulan kerja sama dari OPD.",
-            ),
-            owner: "13",
-            sectors: &[Sector::RegionalCooperation, Sector::EGovernment],
-            form: PracticeForm::Governance,
-            is_digital: Some(true),
-            maturity: Some(Maturity::Trial),
-            last_verified_on: Some(d(2022, 6, 17)?),
-            year_started: Some(2022),
-            looking_for_adopters: false,
-            lessons_learned: Some(
-                "Kerja sama daerah di Sumatera Barat masih banyak berada pada tahap Kesepakatan \
-                 Bersama (MoU); yang sampai pada perjanjian kerja sama dampaknya tidak sebanding \
-                 dengan upaya, karena tidak ada perencanaan yang jelas, matang dan terukur.",
-            ),
-        },
-    ];
-    for p in &practices {
-        practice::ActiveModel {
-            id: sea_orm::Set(p.id),
-            slug: sea_orm::Set(p.slug.to_owned()),
-            title: sea_orm::Set(p.title.to_owned()),
-            summary: sea_orm::Set(squash(p.summary)),
-            description: sea_orm::Set(p.description.map(squash)),
-            owner_region_code: sea_orm::Set(p.owner.to_owned()),
-            form: sea_orm::Set(p.form),
-            is_digital: sea_orm::Set(p.is_digital),
-            maturity: sea_orm::Set(p.maturity),
-            status: sea_orm::Set(PracticeStatus::Active),
-            last_verified_on: sea_orm::Set(p.last_verified_on),
-            year_started: sea_orm::Set(p.year_started),
-            looking_for_adopters: sea_orm::Set(p.looking_for_adopters),
-            contact: sea_orm::Set(None),
-            links: sea_orm::Set(TextList::default()),
-            lessons_learned: sea_orm::Set(p.lessons_learned.map(squash)),
-            created_at: sea_orm::Set(now),
-            updated_at: sea_orm::Set(now),
-            version: sea_orm::Set(1),
-            archived_at: sea_orm::Set(None),
+    ])
+}
+
+/// The province of Sumatera Barat's KERABAT.
+fn sumatera_barat_practices() -> Result<Vec<PracticeSeed<'static>>, DbErr> {
+    Ok(vec![PracticeSeed {
+        id: id(0x106),
+        slug: "sumbar-kerabat",
+        title: "KERABAT (Kerjasama Sumatera Barat)",
+        summary: "Aplikasi tempat perangkat daerah meminta layanan fasilitasi kerja sama \
+                  daerah secara digital, di mana pun dan kapan pun, disertai Buku Pedoman \
+                  Naskah Kerjasama.",
+        description: Some(
+            "Pemprov Sumatera Barat (Biro Pemerintahan bersama Dinas Kominfotik) \
+             meluncurkan aplikasi KERABAT secara soft launching pada 17 Juni 2022, bersama \
+             Buku Pedoman Naskah Kerjasama, pada penyampaian hasil pemetaan potensi kerja \
+             sama daerah. Pemetaan itu menghimpun 115 usulan kerja sama dari OPD.",
+        ),
+        owner: "13",
+        sectors: &[Sector::RegionalCooperation, Sector::EGovernment],
+        form: PracticeForm::Governance,
+        is_digital: Some(true),
+        maturity: Some(Maturity::Trial),
+        last_verified_on: Some(d(2022, 6, 17)?),
+        year_started: Some(2022),
+        looking_for_adopters: false,
+        lessons_learned: Some(
+            "Kerja sama daerah di Sumatera Barat masih banyak berada pada tahap Kesepakatan \
+             Bersama (MoU); yang sampai pada perjanjian kerja sama dampaknya tidak sebanding \
+             dengan upaya, karena tidak ada perencanaan yang jelas, matang dan terukur.",
+        ),
+    }])
+}
+
+/// A practice and its sectors.
+async fn insert_practice(
+    db: &impl ConnectionTrait,
+    p: &PracticeSeed<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    practice::ActiveModel {
+        id: sea_orm::Set(p.id),
+        slug: sea_orm::Set(p.slug.to_owned()),
+        title: sea_orm::Set(p.title.to_owned()),
+        summary: sea_orm::Set(squash(p.summary)),
+        description: sea_orm::Set(p.description.map(squash)),
+        owner_region_code: sea_orm::Set(p.owner.to_owned()),
+        form: sea_orm::Set(p.form),
+        is_digital: sea_orm::Set(p.is_digital),
+        maturity: sea_orm::Set(p.maturity),
+        status: sea_orm::Set(PracticeStatus::Active),
+        last_verified_on: sea_orm::Set(p.last_verified_on),
+        year_started: sea_orm::Set(p.year_started),
+        looking_for_adopters: sea_orm::Set(p.looking_for_adopters),
+        contact: sea_orm::Set(None),
+        links: sea_orm::Set(TextList::default()),
+        lessons_learned: sea_orm::Set(p.lessons_learned.map(squash)),
+        created_at: sea_orm::Set(now),
+        updated_at: sea_orm::Set(now),
+        version: sea_orm::Set(1),
+        archived_at: sea_orm::Set(None),
+    }
+    .insert(db)
+    .await?;
+    for sector in p.sectors {
+        practice_sector::Model {
+            practice_id: p.id,
+            sector: *sector,
         }
+        .into_active_model()
         .insert(db)
         .await?;
-        for sector in p.sectors {
-            practice_sector::Model {
-                practice_id: p.id,
-                sector: *sector,
-            }
-            .into_active_model()
-            .insert(db)
-            .await?;
-        }
     }
+    Ok(())
+}
 
-    // Evidence.
+/// Evidence: measured outcomes and Sumedang's 2022 index.
+async fn insert_evidence(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     outcome::Model {
         id: id(0x301),
         practice_id: ids::desa_digital(),
@@ -371,10 +407,21 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     .into_active_model()
     .insert(db)
     .await?;
+    Ok(())
+}
 
-    // Agreements.
-    let smart_city = [ids::bandung_smart_city()];
-    let e_office = [ids::e_office()];
+/// Agreements, in the order they are inserted (their parties' and stage
+/// changes' ids follow it).
+fn agreement_seeds() -> Result<Vec<AgreementSeed<'static>>, DbErr> {
+    let mut agreements = jawa_barat_2024_agreements()?;
+    jambi_jawa_barat_agreements(&mut agreements)?;
+    bandung_kolaka_timur_agreement(&mut agreements);
+    sumedang_agreements(&mut agreements)?;
+    Ok(agreements)
+}
+
+/// Jawa Barat's four Kesepakatan Bersama of 5 February 2024.
+fn jawa_barat_2024_agreements() -> Result<Vec<AgreementSeed<'static>>, DbErr> {
     let jabar_scope: &[&str] = &[
         "Manajemen aparatur sipil negara (ASN)",
         "Reformasi birokrasi",
@@ -424,10 +471,16 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
                     signatory,
                 },
             ],
-            practices: &[],
+            practices: Vec::new(),
             history_note: SRC_JABAR_2024,
         });
     }
+    Ok(agreements)
+}
+
+/// Jambi and Jawa Barat: the 2017-2019 cooperation and the Nota
+/// Kesepakatan of 12 March 2020 that renews and widens it.
+fn jambi_jawa_barat_agreements(agreements: &mut Vec<AgreementSeed<'static>>) -> Result<(), DbErr> {
     agreements.push(AgreementSeed {
         id: id(0x206),
         title: "Kerja sama Pemerintah Provinsi Jambi dan Pemerintah Provinsi Jawa Barat 2017-2019"
@@ -453,7 +506,7 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
                 signatory: None,
             },
         ],
-        practices: &[],
+        practices: Vec::new(),
         history_note: "Berakhir tahun 2019 (Sitimang.com, 12 Maret 2020)",
     });
     agreements.push(AgreementSeed {
@@ -491,9 +544,14 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             Party { region: "15", position: None, signatory: Some(("Fachrori Umar", "Gubernur Jambi")) },
             Party { region: "32", position: None, signatory: Some(("Ridwan Kamil", "Gubernur Jawa Barat")) },
         ],
-        practices: &[],
+        practices: Vec::new(),
         history_note: SRC_JAMBI_2020,
     });
+    Ok(())
+}
+
+/// Kota Bandung and Kabupaten Kolaka Timur on smart city.
+fn bandung_kolaka_timur_agreement(agreements: &mut Vec<AgreementSeed<'static>>) {
     agreements.push(AgreementSeed {
         id: id(0x207),
         title: "Kesepakatan Bersama Pemerintah Kota Bandung dan Pemerintah Kabupaten Kolaka Timur"
@@ -530,9 +588,13 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
                 signatory: Some(("Tony Herbiansyah", "Bupati Kolaka Timur")),
             },
         ],
-        practices: &smart_city,
+        practices: vec![ids::bandung_smart_city()],
         history_note: SRC_KOLTIM,
     });
+}
+
+/// Sumedang's Kesepakatan Bersama with Lebak and Sukabumi of 31 May 2022.
+fn sumedang_agreements(agreements: &mut Vec<AgreementSeed<'static>>) -> Result<(), DbErr> {
     for (n, code, name) in [
         (0x208, "36.02", "Kabupaten Lebak"),
         (0x209, "32.02", "Kabupaten Sukabumi"),
@@ -553,78 +615,88 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
                 Party { region: "32.11", position: None, signatory: None },
                 Party { region: code, position: None, signatory: None },
             ],
-            practices: &e_office,
+            practices: vec![ids::e_office()],
             history_note: SRC_SUMEDANG_2022,
         });
     }
+    Ok(())
+}
 
-    for (i, a) in agreements.iter().enumerate() {
-        agreement::ActiveModel {
-            id: sea_orm::Set(a.id),
-            number: sea_orm::Set(None),
-            title: sea_orm::Set(a.title.clone()),
-            kind: sea_orm::Set(a.kind),
-            category: sea_orm::Set(AgreementCategory::BetweenRegions),
-            stage: sea_orm::Set(a.stage),
-            signed_on: sea_orm::Set(a.signed_on),
-            signed_place: sea_orm::Set(a.signed_place.map(str::to_owned)),
-            valid_from: sea_orm::Set(None),
-            valid_until: sea_orm::Set(None),
-            scope: sea_orm::Set(TextList(a.scope.iter().map(|s| (*s).to_owned()).collect())),
-            agencies: sea_orm::Set(TextList(
-                a.agencies.iter().map(|s| (*s).to_owned()).collect(),
-            )),
-            parent_id: sea_orm::Set(None),
-            continues_id: sea_orm::Set(a.continues.map(|c| c.0)),
-            continuation: sea_orm::Set(a.continues.map(|c| c.1)),
-            notes: sea_orm::Set(Some(squash(a.notes))),
-            created_at: sea_orm::Set(now),
-            updated_at: sea_orm::Set(now),
-            version: sea_orm::Set(1),
-        }
-        .insert(db)
-        .await?;
-        for (j, p) in a.parties.iter().enumerate() {
-            agreement_party::Model {
-                id: id(0x1000 + (i as u128) * 16 + j as u128),
-                agreement_id: a.id,
-                position: p.position,
-                region_code: s(p.region),
-                third_party_name: None,
-                signatory_name: p.signatory.map(|s| s.0.to_owned()),
-                signatory_title: p.signatory.map(|s| s.1.to_owned()),
-            }
-            .into_active_model()
-            .insert(db)
-            .await?;
-        }
-        for pid in a.practices {
-            agreement_practice::Model {
-                agreement_id: a.id,
-                practice_id: *pid,
-            }
-            .into_active_model()
-            .insert(db)
-            .await?;
-        }
-        let on_date = match a.stage {
-            AgreementStage::Ended => None,
-            _ => a.signed_on,
-        };
-        agreement_stage_change::Model {
-            id: id(0x2000 + i as u128),
+/// The `i`th agreement with its parties, practices and stage.
+async fn insert_agreement(
+    db: &impl ConnectionTrait,
+    i: usize,
+    a: &AgreementSeed<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    agreement::ActiveModel {
+        id: sea_orm::Set(a.id),
+        number: sea_orm::Set(None),
+        title: sea_orm::Set(a.title.clone()),
+        kind: sea_orm::Set(a.kind),
+        category: sea_orm::Set(AgreementCategory::BetweenRegions),
+        stage: sea_orm::Set(a.stage),
+        signed_on: sea_orm::Set(a.signed_on),
+        signed_place: sea_orm::Set(a.signed_place.map(str::to_owned)),
+        valid_from: sea_orm::Set(None),
+        valid_until: sea_orm::Set(None),
+        scope: sea_orm::Set(TextList(a.scope.iter().map(|s| (*s).to_owned()).collect())),
+        agencies: sea_orm::Set(TextList(
+            a.agencies.iter().map(|s| (*s).to_owned()).collect(),
+        )),
+        parent_id: sea_orm::Set(None),
+        continues_id: sea_orm::Set(a.continues.map(|c| c.0)),
+        continuation: sea_orm::Set(a.continues.map(|c| c.1)),
+        notes: sea_orm::Set(Some(squash(a.notes))),
+        created_at: sea_orm::Set(now),
+        updated_at: sea_orm::Set(now),
+        version: sea_orm::Set(1),
+    }
+    .insert(db)
+    .await?;
+    for (j, p) in a.parties.iter().enumerate() {
+        agreement_party::Model {
+            id: id(0x1000 + (i as u128) * 16 + j as u128),
             agreement_id: a.id,
-            stage: a.stage,
-            on_date,
-            note: s(a.history_note),
-            recorded_at: now,
+            position: p.position,
+            region_code: s(p.region),
+            third_party_name: None,
+            signatory_name: p.signatory.map(|s| s.0.to_owned()),
+            signatory_title: p.signatory.map(|s| s.1.to_owned()),
         }
         .into_active_model()
         .insert(db)
         .await?;
     }
+    for pid in &a.practices {
+        agreement_practice::Model {
+            agreement_id: a.id,
+            practice_id: *pid,
+        }
+        .into_active_model()
+        .insert(db)
+        .await?;
+    }
+    let on_date = match a.stage {
+        AgreementStage::Ended => None,
+        _ => a.signed_on,
+    };
+    agreement_stage_change::Model {
+        id: id(0x2000 + i as u128),
+        agreement_id: a.id,
+        stage: a.stage,
+        on_date,
+        note: s(a.history_note),
+        recorded_at: now,
+    }
+    .into_active_model()
+    .insert(db)
+    .await?;
+    Ok(())
+}
 
-    // Adoptions the articles announce ("akan" = will): recorded as interest.
+/// Adoptions the articles announce ("akan" = will): recorded as interest.
+async fn insert_adoptions(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), DbErr> {
     for (n, practice_id, region, agreement_id, note) in [
         (
             0x501,
@@ -673,8 +745,11 @@ async fn insert_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         .insert(db)
         .await?;
     }
+    Ok(())
+}
 
-    // The two comparative-study visits to Sumedang on 31 May 2022.
+/// The two comparative-study visits to Sumedang on 31 May 2022.
+async fn insert_visits(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), DbErr> {
     for (n, visitor, agreement_id, adoption_id, objectives, note) in [
         (
             0x601,

@@ -12,7 +12,7 @@ pub use adoption_visit::AdoptionVisitMutation;
 pub use agreement::AgreementMutation;
 pub use import::ImportMutation;
 pub use practice::PracticeMutation;
-pub use token::{TokenMutation, TokenQuery};
+pub use token::TokenMutation;
 
 use async_graphql::{Context, MaybeUndefined};
 

@@ -1,4 +1,6 @@
-//! Query roots, one per domain, merged into `Query`.
+//! Query roots, one per domain, merged into `Query`. They check and convert
+//! arguments and call the domain; the types they answer with are in
+//! `graphql::types`.
 
 mod agreement;
 mod audit;
@@ -6,13 +8,15 @@ mod guru;
 mod practice;
 mod region;
 mod search;
+mod token;
 mod visit;
 
 pub use agreement::{AgreementFilter, AgreementOrderBy, AgreementQuery};
-pub use guru::{GuruQueries, VisitPlanInput, plan_input};
+pub use guru::{GuruQueries, plan_input};
 pub use practice::{PracticeFilter, PracticeOrderBy, PracticeQuery};
 pub use region::{RegionFilter, RegionQuery};
 pub use search::SearchQuery;
+pub use token::TokenQuery;
 pub use visit::VisitQuery;
 
 /// The root of all reads.
@@ -22,7 +26,7 @@ pub struct Query(
     PracticeQuery,
     AgreementQuery,
     VisitQuery,
-    crate::graphql::mutation::TokenQuery,
+    TokenQuery,
     audit::AuditQuery,
     SearchQuery,
     GuruQueries,

@@ -86,36 +86,7 @@ impl PracticeQuery {
         #[graphql(desc = "Cursor after which the page starts (`pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<PracticeConnection> {
-        let order = match order_by {
-            PracticeOrderBy::Title => PracticeOrder::Title,
-            PracticeOrderBy::UpdatedAt => PracticeOrder::UpdatedAt,
-        };
-        let page = PageRequest::new(first, after, order.name(), limits(ctx)?)?;
-        let filter = filter.unwrap_or_default();
-        if let Some(code) = &filter.owner_region_code {
-            regions::check_code("filter.ownerRegionCode", code)?;
-        }
-        let f = practices::PracticeFilter {
-            owner_region_code: filter.owner_region_code.map(|c| c.0),
-            province_code: filter.province_code.map(|c| c.0),
-            sector: filter.sector.map(Into::into),
-            status: filter.status.map(Into::into),
-            looking_for_adopters: filter.looking_for_adopters,
-            include_archived: filter.include_archived,
-        };
-        let db = db(ctx)?;
-        practices::check_filter(db, &f).await?;
-        let rows = practices::list(db, &f, order, page.after.as_ref(), page.first).await?;
-        let edges = rows
-            .items
-            .into_iter()
-            .map(|p| (order.cursor(&p), p))
-            .collect();
-        Ok(PracticeConnection::new(
-            edges,
-            rows.has_next,
-            practices::filtered(&f),
-        ))
+        practice_connection(ctx, filter, order_by, first, after, |f| f).await
     }
 
     /// Federation: resolves a `Practice` reference by id.
@@ -128,4 +99,47 @@ impl PracticeQuery {
         let id = parse_id("id", &id)?;
         Ok(load_one(ctx, PracticeById(id)).await?.map(Practice))
     }
+}
+
+/// A page of the practice list, as `practices` answers it; `fix` overrides
+/// parts of the filter (`practicesLookingForAdopters` fixes the status and
+/// `lookingForAdopters`), so both lists share filtering, order and cursors.
+pub(crate) async fn practice_connection(
+    ctx: &Context<'_>,
+    filter: Option<PracticeFilter>,
+    order_by: PracticeOrderBy,
+    first: Option<i32>,
+    after: Option<String>,
+    fix: impl FnOnce(practices::PracticeFilter) -> practices::PracticeFilter,
+) -> Result<PracticeConnection> {
+    let order = match order_by {
+        PracticeOrderBy::Title => PracticeOrder::Title,
+        PracticeOrderBy::UpdatedAt => PracticeOrder::UpdatedAt,
+    };
+    let page = PageRequest::new(first, after, order.name(), limits(ctx)?)?;
+    let filter = filter.unwrap_or_default();
+    if let Some(code) = &filter.owner_region_code {
+        regions::check_code("filter.ownerRegionCode", code)?;
+    }
+    let f = fix(practices::PracticeFilter {
+        owner_region_code: filter.owner_region_code.map(|c| c.0),
+        province_code: filter.province_code.map(|c| c.0),
+        sector: filter.sector.map(Into::into),
+        status: filter.status.map(Into::into),
+        looking_for_adopters: filter.looking_for_adopters,
+        include_archived: filter.include_archived,
+    });
+    let db = db(ctx)?;
+    practices::check_filter(db, &f).await?;
+    let rows = practices::list(db, &f, order, page.after.as_ref(), page.first).await?;
+    let edges = rows
+        .items
+        .into_iter()
+        .map(|p| (order.cursor(&p), p))
+        .collect();
+    Ok(PracticeConnection::new(
+        edges,
+        rows.has_next,
+        practices::filtered(&f),
+    ))
 }

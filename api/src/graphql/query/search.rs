@@ -1,9 +1,10 @@
 //! Full-text search: `search` across practices, agreements and regions, and
 //! `searchPractices` shaped as a connection. The engine (embedded or
 //! Meilisearch) returns ids; the hits resolve to full objects through the
-//! request's DataLoader, one batch per kind.
+//! request's DataLoader, one batch per kind. The types are in
+//! `types::search`.
 
-use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, SimpleObject, Union};
+use async_graphql::{Context, Object};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use search::{DocKind, Filter, SearchRequest, Sort};
@@ -13,7 +14,11 @@ use crate::error::{ApiError, Result};
 use crate::graphql::enums::{AgreementStage, PracticeStatus, RegionKind, Sector};
 use crate::graphql::loaders::{AgreementById, PracticeById, RegionByCode};
 use crate::graphql::pagination::PageInfo;
-use crate::graphql::types::{Agreement, Practice, Region, load_one, loader};
+use crate::graphql::types::search::{
+    PracticeSearchConnection, PracticeSearchEdge, PracticeSearchFilter, PracticeSearchSort,
+    SearchFacets, SearchFilter, SearchHighlight, SearchHit, SearchNode, SearchResult,
+};
+use crate::graphql::types::{Agreement, Practice, Region, loader};
 use crate::search_sync::Engine;
 
 /// Longest query (characters).
@@ -22,232 +27,6 @@ const MAX_QUERY: usize = 200;
 const MAX_WINDOW: usize = 1000;
 /// Most values in one filter list.
 const MAX_FILTER_VALUES: usize = 50;
-
-/// What a search hit is.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SearchKind {
-    /// A good practice.
-    Practice,
-    /// A cooperation agreement.
-    Agreement,
-    /// A province, regency or city.
-    Region,
-}
-
-impl From<SearchKind> for DocKind {
-    fn from(k: SearchKind) -> Self {
-        match k {
-            SearchKind::Practice => DocKind::Practice,
-            SearchKind::Agreement => DocKind::Agreement,
-            SearchKind::Region => DocKind::Region,
-        }
-    }
-}
-
-impl From<DocKind> for SearchKind {
-    fn from(k: DocKind) -> Self {
-        match k {
-            DocKind::Practice => SearchKind::Practice,
-            DocKind::Agreement => SearchKind::Agreement,
-            DocKind::Region => SearchKind::Region,
-        }
-    }
-}
-
-/// Narrows `search`. Within a list any value matches; across fields all
-/// must hold. A filter on a field a kind does not have leaves that kind out
-/// (a `stages` filter returns agreements only).
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct SearchFilter {
-    /// Only these kinds (default: all).
-    pub kinds: Option<Vec<SearchKind>>,
-    /// Practices in any of these sectors.
-    pub sectors: Option<Vec<Sector>>,
-    /// Objects in any of these provinces (two-digit codes, e.g. "32").
-    pub provinces: Option<Vec<String>>,
-    /// Owner region kind (practices), party kinds (agreements) or region kind.
-    pub region_kinds: Option<Vec<RegionKind>>,
-    /// Practices with any of these statuses.
-    pub statuses: Option<Vec<PracticeStatus>>,
-    /// Agreements at any of these stages.
-    pub stages: Option<Vec<AgreementStage>>,
-    /// Practices whose owner is (or is not) looking for adopters.
-    pub looking_for_adopters: Option<bool>,
-    /// Practices with (or without) measured outcomes.
-    pub has_measured_outcomes: Option<bool>,
-}
-
-/// Narrows `searchPractices`.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct PracticeSearchFilter {
-    /// Any of these sectors.
-    pub sectors: Option<Vec<Sector>>,
-    /// Owner in any of these provinces (two-digit codes, e.g. "32").
-    pub provinces: Option<Vec<String>>,
-    /// Owner of any of these kinds.
-    pub owner_region_kinds: Option<Vec<RegionKind>>,
-    /// Any of these statuses.
-    pub statuses: Option<Vec<PracticeStatus>>,
-    /// Owner is (or is not) looking for adopters.
-    pub looking_for_adopters: Option<bool>,
-    /// With (or without) measured outcomes.
-    pub has_measured_outcomes: Option<bool>,
-}
-
-/// Order of `searchPractices` results.
-#[derive(Enum, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum PracticeSearchSort {
-    /// Best match first; practices proven by transfers break ties.
-    #[default]
-    Relevance,
-    /// Most completed adoptions and transferring agreements first.
-    MostProven,
-    /// Most recently verified first.
-    RecentlyVerified,
-}
-
-/// A matched part of a field: matched words inside `<em>`…`</em>`, all other
-/// text HTML-escaped, so it can be inserted as HTML.
-#[derive(SimpleObject, Clone, Debug)]
-pub struct SearchHighlight {
-    /// `title` or `summary` (a region's name is reported as `title`).
-    pub field: String,
-    /// The highlighted text (long summaries are cropped around the match).
-    pub snippet: String,
-}
-
-/// How many matches have one value of a facet.
-#[derive(SimpleObject, Clone, Debug)]
-#[graphql(complex)]
-pub struct FacetValue {
-    /// The value: an enum value (e.g. `E_GOVERNMENT`, `REGENCY`) or, for
-    /// provinces, the two-digit code.
-    pub value: String,
-    /// Matches with this value.
-    pub count: i64,
-    #[graphql(skip)]
-    is_province: bool,
-}
-
-#[ComplexObject]
-impl FacetValue {
-    /// The province, for the `province` facet.
-    async fn region(&self, ctx: &Context<'_>) -> Result<Option<Region>> {
-        if !self.is_province {
-            return Ok(None);
-        }
-        Ok(load_one(ctx, RegionByCode(self.value.clone()))
-            .await?
-            .map(Region))
-    }
-}
-
-/// Counts per value over all matches, to narrow a search down.
-#[derive(SimpleObject, Clone, Debug, Default)]
-pub struct SearchFacets {
-    /// Practice sectors.
-    pub sector: Vec<FacetValue>,
-    /// Provinces (of owners, parties or regions).
-    pub province: Vec<FacetValue>,
-    /// Region kinds.
-    pub region_kind: Vec<FacetValue>,
-    /// Practice statuses.
-    pub status: Vec<FacetValue>,
-    /// Agreement stages.
-    pub stage: Vec<FacetValue>,
-}
-
-impl SearchFacets {
-    fn from(counts: &search::FacetCounts) -> Self {
-        let list = |attr: &str| -> Vec<FacetValue> {
-            let mut v: Vec<FacetValue> = counts
-                .get(attr)
-                .map(|m| {
-                    m.iter()
-                        .map(|(value, count)| FacetValue {
-                            value: value.clone(),
-                            count: i64::try_from(*count).unwrap_or(i64::MAX),
-                            is_province: attr == search::filter::PROVINCE,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-            v
-        };
-        Self {
-            sector: list(search::filter::SECTOR),
-            province: list(search::filter::PROVINCE),
-            region_kind: list(search::filter::REGION_KIND),
-            status: list(search::filter::STATUS),
-            stage: list(search::filter::STAGE),
-        }
-    }
-}
-
-/// The object a hit found.
-#[derive(Union)]
-pub enum SearchNode {
-    Practice(Practice),
-    Agreement(Agreement),
-    Region(Region),
-}
-
-/// One result of `search`.
-#[derive(SimpleObject)]
-pub struct SearchHit {
-    /// What was found.
-    pub kind: SearchKind,
-    /// Relevance within this answer, higher is better (between 0 and 1).
-    pub score: f64,
-    /// Where the query matched.
-    pub highlights: Vec<SearchHighlight>,
-    /// The object itself.
-    pub node: SearchNode,
-}
-
-/// The answer of `search`.
-#[derive(SimpleObject)]
-pub struct SearchResult {
-    /// Matches in all (Meilisearch estimates it).
-    pub total: i64,
-    /// Which engine answered: `embedded` or `meilisearch`.
-    pub engine: String,
-    /// Counts per facet value over all matches.
-    pub facets: SearchFacets,
-    /// This page of hits, best first.
-    pub hits: Vec<SearchHit>,
-    /// Paging: pass `endCursor` as `after`.
-    pub page_info: PageInfo,
-}
-
-/// One practice found by `searchPractices`.
-#[derive(SimpleObject)]
-pub struct PracticeSearchEdge {
-    /// Cursor of this edge.
-    pub cursor: String,
-    /// Relevance within this answer, higher is better (between 0 and 1).
-    pub score: f64,
-    /// Where the query matched.
-    pub highlights: Vec<SearchHighlight>,
-    /// The practice.
-    pub node: Practice,
-}
-
-/// Practices found, a page at a time.
-#[derive(SimpleObject)]
-pub struct PracticeSearchConnection {
-    /// Matches in all (Meilisearch estimates it).
-    pub total_count: i64,
-    /// Which engine answered: `embedded` or `meilisearch`.
-    pub engine: String,
-    /// Counts per facet value over all matches.
-    pub facets: SearchFacets,
-    /// This page, best first.
-    pub edges: Vec<PracticeSearchEdge>,
-    /// Paging: pass `endCursor` as `after`.
-    pub page_info: PageInfo,
-}
 
 /// Search queries.
 #[derive(Default)]

@@ -5,9 +5,14 @@
 pub mod adoption;
 pub mod agreement;
 pub mod audit;
+pub mod cooperation;
+pub mod guru;
 pub mod practice;
 pub mod region;
+pub mod search;
+pub mod token;
 pub mod visit;
+pub mod visit_plan;
 
 pub use adoption::Adoption;
 pub use agreement::{Agreement, AgreementEvaluation, AgreementParty, AgreementStageChange};
@@ -54,3 +59,8 @@ pub(crate) fn loader<'a>(ctx: &'a Context<'_>) -> Result<&'a AppLoader> {
 #[derive(Debug, thiserror::Error)]
 #[error("{0} missing from the GraphQL context")]
 pub(crate) struct MissingContext(pub &'static str);
+
+/// Rounds to one decimal (distances in km).
+pub(crate) fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
