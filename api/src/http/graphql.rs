@@ -1,0 +1,244 @@
+//! The `/graphql` handlers: POST and GET by the GraphQL-over-HTTP spec
+//! (see [`super::spec`]), and subscriptions over WebSocket.
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+
+use super::AppState;
+use super::spec::{self, error_response};
+use crate::auth::{self, Viewer};
+use crate::error::ApiError;
+use crate::graphql::loaders::{AppLoader, DbLoader};
+use crate::response_cache::{Cached, ResponseCache};
+
+pub(super) async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let Some(media) = spec::negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) => {
+            let status = rejection.status();
+            let (code, message) = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                (
+                    "PAYLOAD_TOO_LARGE",
+                    format!(
+                        "the request body is larger than {} bytes",
+                        state.limits.max_body_bytes
+                    ),
+                )
+            } else {
+                (
+                    "BAD_REQUEST",
+                    "the request body could not be read".to_owned(),
+                )
+            };
+            return spec::Rejection {
+                status,
+                code,
+                message,
+            }
+            .into_response(media);
+        }
+    };
+    let params = match spec::parse_post(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r.into_response(media),
+    };
+    run(state, &headers, params, media).await
+}
+
+pub(super) async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let Some(media) = spec::negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let params = match spec::parse_get(query.as_deref()) {
+        Ok(p) => p,
+        Err(r) => return r.into_response(media),
+    };
+    if let Some(q) = params.get("query").and_then(|q| q.as_str())
+        && spec::is_mutation(q, params.get("operationName").and_then(|n| n.as_str()))
+    {
+        return spec::Rejection {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            code: "METHOD_NOT_ALLOWED",
+            message: "mutations are sent with POST".into(),
+        }
+        .into_response(media);
+    }
+    run(state, &headers, params, media).await
+}
+
+/// Subscriptions over WebSocket (`graphql-transport-ws`, and the older
+/// `graphql-ws`). The connection authenticates once, in `connection_init`
+/// (`{"Authorization": "Bearer <token>"}`); its DataLoader does not cache,
+/// so every event shows current data.
+pub(super) async fn graphql_ws(
+    State(state): State<AppState>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::WebSocketUpgrade,
+) -> Response {
+    let schema = crate::graphql::gate::Gated {
+        schema: state.schema.clone(),
+        gate: state.gate.clone(),
+        response_cache: state.response_cache.clone(),
+    };
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| connection_data(state, payload))
+                .serve()
+        })
+}
+
+async fn connection_data(
+    state: AppState,
+    payload: serde_json::Value,
+) -> async_graphql::Result<async_graphql::Data> {
+    let header = ["Authorization", "authorization"]
+        .iter()
+        .find_map(|k| {
+            payload
+                .get(k)
+                .or_else(|| payload.get("headers").and_then(|h| h.get(k)))
+        })
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    let viewer = match header {
+        None => Viewer::Anonymous,
+        Some(h) => {
+            let token = h
+                .strip_prefix("Bearer ")
+                .or_else(|| h.strip_prefix("bearer "))
+                .unwrap_or(&h)
+                .trim();
+            auth::authenticate(&state.db, token)
+                .await
+                .map_err(async_graphql::Error::from)?
+        }
+    };
+    if viewer == Viewer::Anonymous && state.require_token_for_reads {
+        return Err(
+            ApiError::unauthenticated("this server requires a token in connection_init").into(),
+        );
+    }
+    let loader = AppLoader::new(DbLoader::new(state.db.clone()), tokio::spawn);
+    loader.enable_all_cache(false);
+    let mut data = async_graphql::Data::default();
+    data.insert(viewer);
+    data.insert(loader);
+    Ok(data)
+}
+
+fn not_acceptable() -> Response {
+    spec::Rejection {
+        status: StatusCode::NOT_ACCEPTABLE,
+        code: "NOT_ACCEPTABLE",
+        message: "accept application/graphql-response+json or application/json".into(),
+    }
+    .into_response(spec::MediaType::Json)
+}
+
+async fn run(
+    state: AppState,
+    headers: &HeaderMap,
+    params: serde_json::Map<String, serde_json::Value>,
+    media: spec::MediaType,
+) -> Response {
+    let started = std::time::Instant::now();
+    let viewer = match bearer_token(headers) {
+        Ok(None) => Viewer::Anonymous,
+        Ok(Some(token)) => match auth::authenticate(&state.db, token).await {
+            Ok(v) => v,
+            Err(e) => return error_response(StatusCode::UNAUTHORIZED, e),
+        },
+        Err(e) => return error_response(StatusCode::UNAUTHORIZED, e),
+    };
+    if viewer == Viewer::Anonymous && state.require_token_for_reads {
+        return error_response(
+            StatusCode::UNAUTHORIZED,
+            ApiError::unauthenticated(
+                "this server requires a token: send `Authorization: Bearer <token>`",
+            ),
+        );
+    }
+    let cache = state
+        .response_cache
+        .as_ref()
+        .map(|c| (c, ResponseCache::key(&viewer, media.as_str(), &params)));
+    if let Some((c, key)) = &cache
+        && let Some(hit) = c.get(key)
+    {
+        let operation = params.get("operationName").and_then(|n| n.as_str());
+        state
+            .metrics
+            .record(operation, started.elapsed(), std::iter::empty());
+        state.metrics.cache_hit();
+        return spec::with_body(hit.status, hit.body, media);
+    }
+    let generation = state.response_cache.as_ref().map_or(0, |c| c.generation());
+    let request = match spec::build_request(params) {
+        Ok(r) => r,
+        Err(r) => return r.into_response(media),
+    };
+    let operation = request.operation_name.clone();
+    let (response, is_query) = state.execute_op(request.data(viewer)).await;
+    state.metrics.record(
+        operation.as_deref(),
+        started.elapsed(),
+        response.errors.iter().map(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .map_or_else(
+                    || "UNKNOWN".to_owned(),
+                    |c| c.to_string().trim_matches('"').to_owned(),
+                )
+        }),
+    );
+    let cacheable = is_query && response.errors.is_empty();
+    let (status, body) = spec::serialise(response, media);
+    let body = Bytes::from(body);
+    if cacheable && let Some((c, key)) = cache {
+        c.put(
+            key,
+            generation,
+            Cached {
+                status,
+                body: body.clone(),
+            },
+        );
+    }
+    spec::with_body(status, body, media)
+}
+
+/// The token of an `Authorization: Bearer <token>` header, if any.
+pub(super) fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::unauthenticated("the Authorization header is not text"))?;
+    match value.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(Some(token.trim()))
+        }
+        _ => Err(ApiError::unauthenticated(
+            "use `Authorization: Bearer <token>`",
+        )),
+    }
+}
