@@ -106,28 +106,20 @@ async fn connection_data(
     state: AppState,
     payload: serde_json::Value,
 ) -> async_graphql::Result<async_graphql::Data> {
-    let header = ["Authorization", "authorization"]
-        .iter()
-        .find_map(|k| {
-            payload
-                .get(k)
-                .or_else(|| payload.get("headers").and_then(|h| h.get(k)))
-        })
-        .and_then(|v| v.as_str())
-        .map(str::to_owned);
-    let viewer = match header {
-        None => Viewer::Anonymous,
-        Some(h) => {
-            let token = h
-                .strip_prefix("Bearer ")
-                .or_else(|| h.strip_prefix("bearer "))
-                .unwrap_or(&h)
-                .trim();
-            auth::authenticate(&state.db, token)
-                .await
-                .map_err(async_graphql::Error::from)?
-        }
+    let value = ["Authorization", "authorization"].iter().find_map(|k| {
+        payload
+            .get(k)
+            .or_else(|| payload.get("headers").and_then(|h| h.get(k)))
+    });
+    // `null` is no token, as an absent key; anything else must be text.
+    let header = match value {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => Some(
+            v.as_str()
+                .ok_or_else(|| ApiError::unauthenticated("the Authorization value is not text"))?,
+        ),
     };
+    let viewer = auth::authenticate(&state.db, header).await?;
     if viewer == Viewer::Anonymous && state.require_token_for_reads {
         return Err(
             ApiError::unauthenticated("this server requires a token in connection_init").into(),
@@ -157,22 +149,10 @@ async fn run(
     media: spec::MediaType,
 ) -> Response {
     let started = std::time::Instant::now();
-    let viewer = match bearer_token(headers) {
-        Ok(None) => Viewer::Anonymous,
-        Ok(Some(token)) => match auth::authenticate(&state.db, token).await {
-            Ok(v) => v,
-            Err(e) => return error_response(StatusCode::UNAUTHORIZED, e),
-        },
-        Err(e) => return error_response(StatusCode::UNAUTHORIZED, e),
+    let viewer = match viewer(&state, headers).await {
+        Ok(v) => v,
+        Err(refused) => return refused,
     };
-    if viewer == Viewer::Anonymous && state.require_token_for_reads {
-        return error_response(
-            StatusCode::UNAUTHORIZED,
-            ApiError::unauthenticated(
-                "this server requires a token: send `Authorization: Bearer <token>`",
-            ),
-        );
-    }
     let cache = state
         .response_cache
         .as_ref()
@@ -223,22 +203,27 @@ async fn run(
     spec::with_body(status, body, media)
 }
 
-/// The token of an `Authorization: Bearer <token>` header, if any.
-pub(super) fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Ok(None);
-    };
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::unauthenticated("the Authorization header is not text"))?;
-    match value.split_once(' ') {
-        Some((scheme, token))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
-            Ok(Some(token.trim()))
+/// The caller of an HTTP request, from its `Authorization` header (see
+/// [`auth::authenticate`]); a refusal is the 401 to answer. Anonymous
+/// callers are refused when the server requires a token for reads.
+pub(super) async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
+    let unauthorized = |e| error_response(StatusCode::UNAUTHORIZED, e);
+    let header = match headers.get(header::AUTHORIZATION).map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(v)) => Some(v),
+        Some(Err(_)) => {
+            return Err(unauthorized(ApiError::unauthenticated(
+                "the Authorization header is not text",
+            )));
         }
-        _ => Err(ApiError::unauthenticated(
-            "use `Authorization: Bearer <token>`",
-        )),
+    };
+    let viewer = auth::authenticate(&state.db, header)
+        .await
+        .map_err(unauthorized)?;
+    if viewer == Viewer::Anonymous && state.require_token_for_reads {
+        return Err(unauthorized(ApiError::unauthenticated(
+            "this server requires a token: send `Authorization: Bearer <token>`",
+        )));
     }
+    Ok(viewer)
 }

@@ -5,9 +5,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::graphql::bearer_token;
+use super::graphql::viewer;
 use super::spec::error_response;
-use crate::auth::{self, Viewer};
 use crate::error::ApiError;
 
 /// `GET /visits/plan.ics?seeker=36.02&topic=e-office&topic=desa+digital&from=2026-12-01&to=2026-12-02`
@@ -19,21 +18,9 @@ pub(super) async fn visit_plan_ics(
     headers: HeaderMap,
     axum::extract::Query(params): axum::extract::Query<Vec<(String, String)>>,
 ) -> Response {
-    let viewer = match bearer_token(&headers) {
-        Ok(None) => Viewer::Anonymous,
-        Ok(Some(token)) => match auth::authenticate(&state.db, token).await {
-            Ok(v) => v,
-            Err(e) => return error_response(StatusCode::UNAUTHORIZED, e),
-        },
-        Err(e) => return error_response(StatusCode::UNAUTHORIZED, e),
-    };
-    if viewer == Viewer::Anonymous && state.require_token_for_reads {
-        return error_response(
-            StatusCode::UNAUTHORIZED,
-            ApiError::unauthenticated(
-                "this server requires a token: send `Authorization: Bearer <token>`",
-            ),
-        );
+    // Authenticated like `/graphql`, though the plan needs no viewer.
+    if let Err(refused) = viewer(&state, &headers).await {
+        return refused;
     }
     let input = match plan_params(&params) {
         Ok(i) => i,
