@@ -7,10 +7,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
 use super::AppState;
+use super::execute::SocketExecutor;
 use super::spec::{self, error_response};
 use crate::auth::{self, Viewer};
 use crate::error::ApiError;
-use crate::graphql::loaders::{AppLoader, DbLoader};
 use crate::response_cache::{Cached, ResponseCache};
 
 pub(super) async fn graphql_post(
@@ -81,22 +81,19 @@ pub(super) async fn graphql_get(
 
 /// Subscriptions over WebSocket (`graphql-transport-ws`, and the older
 /// `graphql-ws`). The connection authenticates once, in `connection_init`
-/// (`{"Authorization": "Bearer <token>"}`); its DataLoader does not cache,
-/// so every event shows current data.
+/// (`{"Authorization": "Bearer <token>"}`, also under `headers`). Each
+/// operation runs with its own in-task DataLoader ([`SocketExecutor`]); a
+/// subscription's does not cache, so every event shows current data.
 pub(super) async fn graphql_ws(
     State(state): State<AppState>,
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: axum::extract::WebSocketUpgrade,
 ) -> Response {
-    let schema = crate::graphql::gate::Gated {
-        schema: state.schema.clone(),
-        gate: state.gate.clone(),
-        response_cache: state.response_cache.clone(),
-    };
+    let executor = SocketExecutor::new(state.clone());
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| {
-            async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
+            async_graphql_axum::GraphQLWebSocket::new(socket, executor, protocol)
                 .on_connection_init(move |payload| connection_data(state, payload))
                 .serve()
         })
@@ -125,11 +122,8 @@ async fn connection_data(
             ApiError::unauthenticated("this server requires a token in connection_init").into(),
         );
     }
-    let loader = AppLoader::new(DbLoader::new(state.db.clone()), tokio::spawn);
-    loader.enable_all_cache(false);
     let mut data = async_graphql::Data::default();
     data.insert(viewer);
-    data.insert(loader);
     Ok(data)
 }
 
