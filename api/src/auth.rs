@@ -145,11 +145,48 @@ pub fn hash_token(secret: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Resolves a bearer token to its viewer; unknown, expired and revoked
+/// The viewer behind an `Authorization` value: the one place a bearer
+/// token is read, for HTTP (`POST`/`GET /graphql`, `/visits/plan.ics`) and
+/// the WebSocket's `connection_init` payload alike.
+///
+/// `None` (no header) is [`Viewer::Anonymous`]. Otherwise the value must be
+/// `Bearer <token>` as RFC 6750 §2.1 writes it: the scheme in any case
+/// (RFC 7235 §2.1), one or more spaces, then one `b64token`. A value with
+/// no scheme, another scheme, no token or a token with spaces inside is
+/// refused with `UNAUTHENTICATED`, as are unknown, expired and revoked
+/// tokens.
+pub async fn authenticate(db: &impl ConnectionTrait, header: Option<&str>) -> Result<Viewer> {
+    match header {
+        None => Ok(Viewer::Anonymous),
+        Some(value) => viewer_of_token(db, bearer_token(value)?).await,
+    }
+}
+
+/// The token of a `Bearer <token>` credential (see [`authenticate`]).
+fn bearer_token(value: &str) -> Result<&str> {
+    let refused = || ApiError::unauthenticated("use `Authorization: Bearer <token>`");
+    // Whitespace around a field value is not part of it (RFC 9110 §5.5).
+    let (scheme, token) = value.trim().split_once(' ').ok_or_else(refused)?;
+    let token = token.trim_start_matches(' ');
+    let b64token = |t: &str| {
+        let body = t.trim_end_matches('=');
+        !body.is_empty()
+            && body
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b))
+    };
+    if scheme.eq_ignore_ascii_case("bearer") && b64token(token) {
+        Ok(token)
+    } else {
+        Err(refused())
+    }
+}
+
+/// Resolves a token secret to its viewer; unknown, expired and revoked
 /// tokens are refused with `UNAUTHENTICATED`.
-pub async fn authenticate(db: &impl ConnectionTrait, secret: &str) -> Result<Viewer> {
+async fn viewer_of_token(db: &impl ConnectionTrait, secret: &str) -> Result<Viewer> {
     let token = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(hash_token(secret.trim())))
+        .filter(api_token::Column::TokenHash.eq(hash_token(secret)))
         .one(db)
         .await?
         .ok_or_else(|| ApiError::unauthenticated("unknown token"))?;
@@ -187,5 +224,42 @@ mod tests {
         assert_eq!(ha.len(), 64);
         assert_eq!(hash_token(&a), ha);
         assert!(!ha.contains(&a[4..]));
+    }
+
+    fn parsed(value: &str) -> std::result::Result<&str, &'static str> {
+        bearer_token(value).map_err(|e| e.code())
+    }
+
+    #[test]
+    fn bearer_credentials_are_parsed_strictly() {
+        let token = "bgr_0123abcd";
+        assert_eq!(parsed("Bearer bgr_0123abcd"), Ok(token));
+        // The scheme is case-insensitive (RFC 7235 §2.1).
+        assert_eq!(parsed("bearer bgr_0123abcd"), Ok(token));
+        assert_eq!(parsed("BEARER bgr_0123abcd"), Ok(token));
+        // RFC 6750 §2.1: `"Bearer" 1*SP b64token`; a field value's
+        // surrounding whitespace is not part of it.
+        assert_eq!(parsed("Bearer   bgr_0123abcd"), Ok(token));
+        assert_eq!(parsed("  Bearer bgr_0123abcd \t"), Ok(token));
+        assert_eq!(parsed("Bearer abc+/~-._=="), Ok("abc+/~-._=="));
+        for refused in [
+            // No scheme: a bare token is not a credential.
+            "bgr_0123abcd",
+            // Another scheme.
+            "Basic dXNlcjpwYXNz",
+            "Token bgr_0123abcd",
+            "Bearerbgr_0123abcd",
+            // No token.
+            "Bearer",
+            "Bearer ",
+            "Bearer    ",
+            "Bearer ==",
+            // More than one token, or a tab instead of a space.
+            "Bearer bgr_0123 abcd",
+            "Bearer\tbgr_0123abcd",
+            "",
+        ] {
+            assert_eq!(parsed(refused), Err("UNAUTHENTICATED"), "{refused:?}");
+        }
     }
 }

@@ -388,10 +388,6 @@ const PKS_PATHS: &[(u32, &[AgreementStage])] = &[
     (10, &[Proposed, UnderReview, Offered, ImplementingDrafted, ImplementingSigned, InImplementation, Ended]),
 ];
 
-fn is_signing(s: AgreementStage) -> bool {
-    matches!(s, FrameworkSigned | ImplementingSigned)
-}
-
 /// A generated agreement, remembered for implementing agreements, renewals,
 /// adoptions and visits.
 struct Deal {
@@ -968,7 +964,7 @@ impl<'a, P: Fn(usize, usize)> Generator<'a, P> {
                 day = next;
             }
             deal.stage = *stage;
-            if is_signing(*stage) && deal.signed_on.is_none() {
+            if crate::domain::agreement::stage::is_signing(*stage) && deal.signed_on.is_none() {
                 deal.signed_on = Some(day);
             }
             stages.push(agreement_stage_change::ActiveModel {

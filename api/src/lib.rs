@@ -12,7 +12,6 @@ pub mod error;
 pub mod events;
 pub mod generate;
 pub mod graphql;
-pub mod graphql_http;
 pub mod http;
 pub mod metrics;
 pub mod response_cache;

@@ -156,6 +156,40 @@ scenario!(
 );
 
 scenario!(
+    the_bearer_scheme_is_required_in_any_case_on_graphql_and_ics,
+    with_demo,
+    |app| async move {
+        let token = app.token("editor", Some("32.11")).await;
+        let post = |auth: &str| {
+            Request::post("/graphql")
+                .header("content-type", "application/json")
+                .header("authorization", auth)
+                .body(Body::from(
+                    r#"{"query":"{ region(code: \"32\") { name } }"}"#,
+                ))
+                .unwrap()
+        };
+        let (status, body, _) = app.http(post(&format!("bearer {token}"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        for refused in [token.clone(), format!("Token {token}"), "Bearer ".into()] {
+            let (status, body, _) = app.http(post(&refused)).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}: {body}");
+            let v: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(v["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+        }
+        let ics = Request::get(
+            "/visits/plan.ics?seeker=36.02&topic=e-office&from=2026-12-01&to=2026-12-02",
+        )
+        .header("authorization", token.as_str())
+        .body(Body::empty())
+        .unwrap();
+        let (status, body, _) = app.http(ics).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        app.close().await;
+    }
+);
+
+scenario!(
     the_websocket_endpoint_upgrades_with_graphql_transport_ws,
     spawn,
     |app| async move {

@@ -631,7 +631,9 @@ scenario!(
 
         up.store(false, Ordering::SeqCst);
         let token = app.token("editor", Some("36.02")).await;
-        let viewer = api::auth::authenticate(&app.db, &token).await.unwrap();
+        let viewer = api::auth::authenticate(&app.db, Some(&format!("Bearer {token}")))
+            .await
+            .unwrap();
         let mut titles = Vec::new();
         for i in 0..5 {
             let title = format!("Inovasi Pelayanan Lebak Nomor {i}");
@@ -778,7 +780,9 @@ scenario!(
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
 
         let token = app.token("editor", Some("36.02")).await;
-        let viewer = api::auth::authenticate(&app.db, &token).await.unwrap();
+        let viewer = api::auth::authenticate(&app.db, Some(&format!("Bearer {token}")))
+            .await
+            .unwrap();
         api::domain::practice::write::create(
             &app.db,
             &viewer,
@@ -949,7 +953,9 @@ async fn meilisearch_outage_loses_no_write() {
 
     proxy.cut();
     let token = app.token("editor", Some("36.02")).await;
-    let viewer = api::auth::authenticate(&app.db, &token).await.unwrap();
+    let viewer = api::auth::authenticate(&app.db, Some(&format!("Bearer {token}")))
+        .await
+        .unwrap();
     let mut titles = Vec::new();
     for i in 0..5 {
         let title = format!("Gerai Layanan Keliling Lebak Nomor {i}");

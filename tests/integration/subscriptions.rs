@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use api::graphql::loaders::{AppLoader, DbLoader};
+use api::http::execute::SocketExecutor;
+use async_graphql::Executor;
 use futures_util::StreamExt;
 
 use crate::*;
@@ -13,12 +14,8 @@ const E_OFFICE: &str = "00000000-de70-4000-8000-000000000101";
 /// Starts a subscription and drives it at once, as a WebSocket connection
 /// does (a subscription joins the event bus when first polled).
 fn subscribe(app: &TestApp, query: &str) -> tokio::sync::mpsc::UnboundedReceiver<Value> {
-    let loader = AppLoader::new(DbLoader::new(app.db.clone()), tokio::spawn);
-    loader.enable_all_cache(false);
-    let mut stream = app
-        .state
-        .schema
-        .execute_stream(async_graphql::Request::new(query).data(loader));
+    let mut stream = SocketExecutor::new(app.state.clone())
+        .execute_stream(async_graphql::Request::new(query), None);
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Some(resp) = stream.next().await {

@@ -307,7 +307,8 @@ impl TestApp {
     /// Runs a query as the holder of `token` (authenticated as the HTTP
     /// layer does); an invalid token answers its `UNAUTHENTICATED` error.
     pub async fn query_as(&self, token: &str, query: &str, variables: Value) -> Value {
-        let viewer = match api::auth::authenticate(&self.db, token).await {
+        let header = format!("Bearer {token}");
+        let viewer = match api::auth::authenticate(&self.db, Some(&header)).await {
             Ok(v) => v,
             Err(e) => {
                 let err: async_graphql::Error = e.into();

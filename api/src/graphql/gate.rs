@@ -15,13 +15,10 @@
 //! Profiling the nested list query put 42% of its CPU time there.
 
 use std::future::Future;
-use std::sync::Arc;
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
-use async_graphql::{Data, Executor, Request, Response, ServerError};
-use futures_util::stream::{self, BoxStream, StreamExt};
+use async_graphql::{Request, Response, ServerError};
 
-use super::AppSchema;
 use super::apq::PersistedQueries;
 use super::shape;
 use crate::config::Limits;
@@ -154,46 +151,6 @@ impl Gate {
                 (resp, ty == OperationType::Query)
             }
             Err(refused) => (Response::from_errors(vec![refused]), false),
-        }
-    }
-}
-
-/// The schema behind its gate, as an [`Executor`]: what the WebSocket
-/// transport runs subscriptions (and queries) with.
-#[derive(Clone)]
-pub struct Gated {
-    pub schema: AppSchema,
-    pub gate: Arc<Gate>,
-    /// Invalidated after every mutation run over this transport.
-    pub response_cache: Option<Arc<crate::response_cache::ResponseCache>>,
-}
-
-impl Executor for Gated {
-    async fn execute(&self, request: Request) -> Response {
-        self.gate
-            .run(request, self.response_cache.as_deref(), |r| {
-                self.schema.execute(r)
-            })
-            .await
-            .0
-    }
-
-    fn execute_stream(
-        &self,
-        request: Request,
-        session_data: Option<Arc<Data>>,
-    ) -> BoxStream<'static, Response> {
-        match self.gate.admit(request) {
-            Ok((request, _)) => {
-                let gate = self.gate.clone();
-                self.schema
-                    .execute_stream_with_session_data(request, session_data.unwrap_or_default())
-                    .map(move |resp| gate.finish(resp))
-                    .boxed()
-            }
-            Err(refused) => {
-                stream::once(async move { Response::from_errors(vec![refused]) }).boxed()
-            }
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Every relation field goes through this DataLoader, so the number of SQL
 //! statements of a query depends on its shape, never on how many rows it
 //! returns. One `DbLoader` serves all key types; each key newtype names one
-//! relation. A fresh `DataLoader` is made per request (see `http.rs`), so
-//! its cache never outlives a request.
+//! relation. A fresh `DataLoader` is made per request (see
+//! `http/execute.rs`), so its cache never outlives a request.
 
 use std::collections::HashMap;
 use std::hash::Hash;

@@ -247,12 +247,6 @@ pub fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
     )
 }
 
-/// Serialises an executed response with the status the media type calls for.
-pub fn respond(resp: async_graphql::Response, media: MediaType) -> Response {
-    let (status, body) = serialise(resp, media);
-    with_body(status, body, media)
-}
-
 /// The status and JSON body of an executed response.
 pub fn serialise(resp: async_graphql::Response, media: MediaType) -> (StatusCode, String) {
     // A request error: nothing executed (no data, no error inside the data).
@@ -288,6 +282,14 @@ pub fn with_body(
     out.headers_mut()
         .insert(header::CONTENT_TYPE, media.header());
     out
+}
+
+/// A GraphQL-shaped JSON error body with an HTTP status, for failures
+/// before a GraphQL request is built (authentication, `.ics` input).
+pub(crate) fn error_response(status: StatusCode, e: crate::error::ApiError) -> Response {
+    let err: async_graphql::Error = e.into();
+    let body = json!({ "errors": [{ "message": err.message, "extensions": err.extensions }] });
+    (status, axum::Json(body)).into_response()
 }
 
 #[cfg(test)]

@@ -1,0 +1,90 @@
+//! `berguru import`: practices or agreements from a CSV or JSON file, all
+//! or nothing, through the same domain functions as the mutations.
+
+use std::path::PathBuf;
+
+use api::config::Config;
+use api::domain::bulk;
+
+use super::{CliResult, DataArgs, describe, progress_bar};
+
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// `practices` or `agreements`.
+    #[arg(value_parser = ["practices", "agreements"])]
+    what: String,
+    /// The file (.csv or .json).
+    file: PathBuf,
+    /// Check every row and report, but write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// `csv` or `json` (default: from the file's extension).
+    #[arg(long, value_parser = ["csv", "json"])]
+    format: Option<String>,
+    #[command(flatten)]
+    pub(super) data: DataArgs,
+}
+
+pub(super) async fn run(config: &Config, args: ImportArgs) -> CliResult {
+    let db = super::open_migrated(config).await?;
+    import(&db, &args).await?;
+    api::response_cache::notify_change(&db).await?;
+    Ok(())
+}
+
+async fn import(db: &sea_orm::DatabaseConnection, args: &ImportArgs) -> CliResult {
+    let file = args.file.as_path();
+    let format = match args.format.as_deref() {
+        Some("csv") => bulk::Format::Csv,
+        Some(_) => bulk::Format::Json,
+        None => {
+            bulk::Format::from_path(file).ok_or("give --format csv|json or a .csv/.json file")?
+        }
+    };
+    let content = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let operator = api::auth::Viewer::Operator;
+    let report = if args.what == "practices" {
+        let rows = bulk::parse_practices(&content, format).map_err(describe)?;
+        let bar = progress_bar(rows.len());
+        bulk::import_practices(db, &operator, rows, args.dry_run, bar)
+            .await
+            .map_err(describe)?
+    } else {
+        let rows = bulk::parse_agreements(&content, format).map_err(describe)?;
+        let bar = progress_bar(rows.len());
+        bulk::import_agreements(db, &operator, rows, args.dry_run, bar)
+            .await
+            .map_err(describe)?
+    };
+    for e in &report.errors {
+        eprintln!(
+            "line {}{}: {}",
+            e.line,
+            e.field
+                .as_deref()
+                .map(|f| format!(" ({f})"))
+                .unwrap_or_default(),
+            e.message
+        );
+    }
+    let verb = if report.committed {
+        "imported"
+    } else {
+        "nothing written"
+    };
+    println!(
+        "{verb}: {} rows, {} created, {} updated, {} unchanged, {} rejected{}",
+        report.rows,
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.errors.len(),
+        if report.dry_run { " (dry run)" } else { "" }
+    );
+    if report.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} rows rejected", report.errors.len()).into())
+    }
+}

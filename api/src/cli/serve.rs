@@ -1,0 +1,82 @@
+//! `berguru serve` (the default): migrate, seed the demo into an empty
+//! embedded database, start the search worker and the cache listener, and
+//! serve until SIGINT or SIGTERM.
+
+use api::config::Config;
+use api::seed::SeedOutcome;
+
+use super::{CliResult, DataArgs};
+
+#[derive(clap::Args, Debug, Default)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080] (also BERGURU_LISTEN).
+    #[arg(long)]
+    pub(super) listen: Option<String>,
+    #[command(flatten)]
+    pub(super) data: DataArgs,
+}
+
+pub(super) async fn run(config: Config) -> CliResult {
+    let db = super::open_migrated(&config).await?;
+    if config.seed_demo
+        && config.is_embedded_database()
+        && api::seed::is_empty(&db).await?
+        && api::seed::load_demo(&db).await? == SeedOutcome::Loaded
+    {
+        tracing::info!("demo data loaded into the new embedded database");
+    }
+    let engine = api::search_sync::engine_from_config(&config)?;
+    tracing::info!(engine = engine.name(), "search engine");
+    let mut state = api::state_with_guru(db.clone(), config.limits, engine.clone(), config.guru);
+    api::search_sync::spawn_worker(
+        db.clone(),
+        engine,
+        std::time::Duration::from_millis(config.search.outbox_poll_ms),
+        state.response_cache.clone(),
+    );
+    // Every replica's writes (announced on PostgreSQL) reach this one's
+    // response cache.
+    let _listener = state
+        .response_cache
+        .clone()
+        .and_then(|cache| api::response_cache::spawn_listener(&db, cache));
+    state.require_token_for_reads = config.require_token_for_reads;
+    state.cors_allowed_origins = config.cors_allowed_origins.clone();
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    tracing::info!(
+        address = %config.listen,
+        database = if config.is_embedded_database() { "sqlite" } else { "postgres" },
+        "Berguru is serving GraphiQL at http://{}/ and GraphQL at http://{}/graphql",
+        config.listen,
+        config.listen
+    );
+    axum::serve(listener, api::app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or (on Unix) SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!("shutting down");
+}

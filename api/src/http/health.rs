@@ -1,0 +1,42 @@
+//! Liveness (`/healthz`) and readiness (`/readyz`).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+
+use super::AppState;
+
+/// Liveness: the process answers.
+pub(super) async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers (search down is only "degraded").
+pub(super) async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => {
+            // Search down is "degraded", not "unavailable": reads and writes
+            // still work, and the outbox catches the engine up later.
+            let search_ok = state.search.health().await.is_ok();
+            let backlog = crate::search_sync::backlog(&state.db).await.ok();
+            (
+                StatusCode::OK,
+                Json(serde_json::json!({
+                    "status": if search_ok { "ready" } else { "degraded" },
+                    "database": "ok",
+                    "search": if search_ok { "ok" } else { "unavailable" },
+                    "searchEngine": state.search.name(),
+                    "searchOutboxBacklog": backlog,
+                })),
+            )
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable", "database": "unreachable" })),
+            )
+        }
+    }
+}
