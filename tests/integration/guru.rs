@@ -676,3 +676,42 @@ search_scenario!(
         app.close().await;
     }
 );
+
+scenario!(
+    the_calendar_reads_its_query_as_plan_visits_reads_its_input,
+    with_demo,
+    |app| async move {
+        use axum::body::Body;
+        use axum::http::{Request, StatusCode};
+        let get = |q: &str| {
+            Request::get(format!("/visits/plan.ics?{q}"))
+                .body(Body::empty())
+                .unwrap()
+        };
+        // planVisits' defaults apply (maxHosts 3, travel mode AUTO).
+        let (status, body, _) = app
+            .http(get(
+                "seeker=36.02&topic=e-office&from=2026-12-01&to=2026-12-02",
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("BEGIN:VCALENDAR"));
+        // What GraphQL refuses, the calendar refuses, with a code.
+        for bad in [
+            "seeker=36.02&topic=e-office&from=2026-12-01&to=2026-12-02&travelMode=BOAT",
+            "seeker=36.02&topic=e-office&from=2026-12-01&to=2026-12-02&maxHosts=three",
+            "seeker=36.02&topic=e-office&from=1%20Dec&to=2026-12-02",
+            "seeker=36.02&topic=e-office&from=2026-12-01&to=2026-12-02&maxHosts=0",
+            "topic=e-office&from=2026-12-01&to=2026-12-02",
+        ] {
+            let (status, body, _) = app.http(get(bad)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+            let v: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(
+                v["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+                "{bad}: {body}"
+            );
+        }
+        app.close().await;
+    }
+);

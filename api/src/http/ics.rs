@@ -60,55 +60,49 @@ pub(super) async fn visit_plan_ics(
     }
 }
 
+/// The query string read as the GraphQL `VisitPlanInput` (same defaults,
+/// scalars and enum values as `planVisits`), then turned into the domain's
+/// input by the same [`crate::graphql::query::plan_input`]: one parsing for
+/// both ways of asking for a plan.
 fn plan_params(
     params: &[(String, String)],
 ) -> Result<crate::domain::visit::plan::PlanInput, ApiError> {
-    use crate::domain::visit::plan::{PlanInput, TravelMode};
-    let one = |k: &str| {
-        params
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.as_str())
-    };
-    let date = |k: &str| -> Result<chrono::NaiveDate, ApiError> {
-        let v = one(k).ok_or_else(|| ApiError::bad_input(k, format!("{k} is required")))?;
-        chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map_err(|_| ApiError::bad_input(k, format!("{v:?} is not a date like 2026-12-01")))
-    };
-    let number = |k: &str| -> Result<Option<usize>, ApiError> {
-        one(k)
-            .map(|v| {
-                v.parse::<usize>()
-                    .map_err(|_| ApiError::bad_input(k, format!("{v:?} is not a whole number")))
-            })
-            .transpose()
-    };
-    let seeker = one("seeker")
-        .ok_or_else(|| ApiError::bad_input("seeker", "seeker is required"))?
-        .to_owned();
-    let topics: Vec<String> = params
-        .iter()
-        .filter(|(k, _)| k == "topic" || k == "topics")
-        .map(|(_, v)| v.clone())
-        .collect();
-    let travel_mode = match one("travelMode") {
-        None | Some("AUTO") => TravelMode::Auto,
-        Some("ROAD") => TravelMode::Road,
-        Some("AIR") => TravelMode::Air,
-        Some(v) => {
+    use async_graphql::InputType;
+    use serde_json::{Map, Value};
+    let mut input = Map::new();
+    let mut topics = Vec::new();
+    for (k, v) in params {
+        let key = match k.as_str() {
+            "topic" | "topics" => {
+                topics.push(Value::from(v.as_str()));
+                continue;
+            }
+            "seeker" | "from" | "to" | "travelMode" => k.as_str(),
+            "maxHosts" | "maxDays" => {
+                // A number when it is one; anything else is refused below
+                // as GraphQL would refuse it.
+                let n = v.parse::<i64>().map(Value::from);
+                input.insert(k.clone(), n.unwrap_or_else(|_| Value::from(v.as_str())));
+                continue;
+            }
+            _ => continue,
+        };
+        input.insert(key.to_owned(), Value::from(v.as_str()));
+    }
+    input.insert("topics".to_owned(), Value::Array(topics));
+    for required in ["seeker", "from", "to"] {
+        if !input.contains_key(required) {
             return Err(ApiError::bad_input(
-                "travelMode",
-                format!("{v:?} is not AUTO, ROAD or AIR"),
+                required,
+                format!("{required} is required"),
             ));
         }
-    };
-    Ok(PlanInput {
-        seeker,
-        topics,
-        from: date("from")?,
-        to: date("to")?,
-        max_hosts: number("maxHosts")?.unwrap_or(3),
-        max_days: number("maxDays")?,
-        travel_mode,
-    })
+    }
+    let value = async_graphql::Value::from_json(Value::Object(input))
+        .map_err(|e| ApiError::bad_input("query", e.to_string()))?;
+    let parsed =
+        crate::graphql::types::visit_plan::VisitPlanInput::parse(Some(value)).map_err(|e| {
+            ApiError::bad_input("query", e.into_server_error(Default::default()).message)
+        })?;
+    crate::graphql::query::plan_input(parsed)
 }
