@@ -440,6 +440,27 @@ pub async fn practice_document(
     }))
 }
 
+/// The rows of `E` whose `column` is one of `ids`.
+async fn rows_in<E: EntityTrait>(
+    db: &DatabaseConnection,
+    column: E::Column,
+    ids: &[Uuid],
+) -> Result<Vec<E::Model>> {
+    Ok(E::find()
+        .filter(column.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// The ids asked for that have no document (gone, or archived): to delete
+/// from the index.
+fn gone(ids: &[Uuid], present: &BTreeSet<Uuid>) -> Vec<String> {
+    ids.iter()
+        .filter(|id| !present.contains(id))
+        .map(Uuid::to_string)
+        .collect()
+}
+
 /// Documents of the given practices; the ids of those archived or gone come
 /// back separately, to delete.
 async fn practice_docs(
@@ -450,34 +471,23 @@ async fn practice_docs(
     if ids.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let rows = practice::Entity::find()
-        .filter(practice::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    let sectors = practice_sector::Entity::find()
-        .filter(practice_sector::Column::PracticeId.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    let outcomes = outcome::Entity::find()
-        .filter(outcome::Column::PracticeId.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
+    let rows = rows_in::<practice::Entity>(db, practice::Column::Id, ids).await?;
+    let sectors =
+        rows_in::<practice_sector::Entity>(db, practice_sector::Column::PracticeId, ids).await?;
+    let outcomes = rows_in::<outcome::Entity>(db, outcome::Column::PracticeId, ids).await?;
     let adoptions = adoption::Entity::find()
         .filter(adoption::Column::PracticeId.is_in(ids.iter().copied()))
         .filter(adoption::Column::Stage.eq(AdoptionStage::Adopted))
         .all(db)
         .await?;
-    let links = agreement_practice::Entity::find()
-        .filter(agreement_practice::Column::PracticeId.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
+    let links =
+        rows_in::<agreement_practice::Entity>(db, agreement_practice::Column::PracticeId, ids)
+            .await?;
     let linked_agreements: Vec<Uuid> = links.iter().map(|l| l.agreement_id).collect();
     let stages: HashMap<Uuid, AgreementStage> = if linked_agreements.is_empty() {
         HashMap::new()
     } else {
-        agreement::Entity::find()
-            .filter(agreement::Column::Id.is_in(linked_agreements))
-            .all(db)
+        rows_in::<agreement::Entity>(db, agreement::Column::Id, &linked_agreements)
             .await?
             .into_iter()
             .map(|a| (a.id, a.stage))
@@ -563,12 +573,7 @@ async fn practice_docs(
             aliases,
         }));
     }
-    let gone = ids
-        .iter()
-        .filter(|id| !present.contains(id))
-        .map(Uuid::to_string)
-        .collect();
-    Ok((docs, gone))
+    Ok((docs, gone(ids, &present)))
 }
 
 /// Documents of the given agreements, and the ids of those gone.
@@ -580,18 +585,12 @@ async fn agreement_docs(
     if ids.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let rows = agreement::Entity::find()
-        .filter(agreement::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    let parties = agreement_party::Entity::find()
-        .filter(agreement_party::Column::AgreementId.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    let links = agreement_practice::Entity::find()
-        .filter(agreement_practice::Column::AgreementId.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
+    let rows = rows_in::<agreement::Entity>(db, agreement::Column::Id, ids).await?;
+    let parties =
+        rows_in::<agreement_party::Entity>(db, agreement_party::Column::AgreementId, ids).await?;
+    let links =
+        rows_in::<agreement_practice::Entity>(db, agreement_practice::Column::AgreementId, ids)
+            .await?;
     let mut by_agreement: HashMap<Uuid, Vec<agreement_party::Model>> = HashMap::new();
     for p in parties {
         by_agreement.entry(p.agreement_id).or_default().push(p);
@@ -636,12 +635,7 @@ async fn agreement_docs(
             aliases,
         }));
     }
-    let gone = ids
-        .iter()
-        .filter(|id| !present.contains(id))
-        .map(Uuid::to_string)
-        .collect();
-    Ok((docs, gone))
+    Ok((docs, gone(ids, &present)))
 }
 
 #[cfg(test)]
