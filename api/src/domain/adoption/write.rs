@@ -110,16 +110,6 @@ async fn adoption_for_write(
     Ok(a)
 }
 
-async fn save_adoption(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    action: &str,
-    before: &adoption::Model,
-    changed: adoption::Model,
-) -> Result<adoption::Model> {
-    write::save_versioned(db, viewer, action, before, changed).await
-}
-
 /// Moves an adoption along interested -> preparing -> piloting -> adopted,
 /// or to stopped with a reason.
 pub async fn advance_adoption(
@@ -179,7 +169,7 @@ pub async fn advance_adoption(
         }
         _ => {}
     }
-    let saved = save_adoption(&txn, viewer, "advanceAdoption", &before, a).await?;
+    let saved = write::save_versioned(&txn, viewer, "advanceAdoption", &before, a).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -203,7 +193,8 @@ pub async fn attach_adoption(
     .await?;
     let mut a = before.clone();
     a.agreement_id = Some(agreement_id);
-    let saved = save_adoption(&txn, viewer, "attachAdoptionToAgreement", &before, a).await?;
+    let saved =
+        write::save_versioned(&txn, viewer, "attachAdoptionToAgreement", &before, a).await?;
     txn.commit().await?;
     Ok(saved)
 }

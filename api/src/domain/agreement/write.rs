@@ -427,16 +427,6 @@ async fn load_for_write(
     Ok(a)
 }
 
-async fn save(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    action: &str,
-    before: &agreement::Model,
-    changed: agreement::Model,
-) -> Result<agreement::Model> {
-    write::save_versioned(db, viewer, action, before, changed).await
-}
-
 /// Applies `patch` to agreement `id` at `version`.
 pub async fn update(
     db: &DatabaseConnection,
@@ -488,7 +478,7 @@ pub async fn update(
         a.notes = write::optional_text("notes", v, MAX_LONG_TEXT)?;
     }
     check_dates(a.valid_from, a.valid_until)?;
-    let saved = save(&txn, viewer, "updateAgreement", &before, a).await?;
+    let saved = write::save_versioned(&txn, viewer, "updateAgreement", &before, a).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -530,7 +520,8 @@ pub async fn add_party(
         Some(&saved),
     )
     .await?;
-    let a = save(&txn, viewer, "addAgreementParty", &before, before.clone()).await?;
+    let a =
+        write::save_versioned(&txn, viewer, "addAgreementParty", &before, before.clone()).await?;
     txn.commit().await?;
     Ok((saved, a))
 }
@@ -572,7 +563,7 @@ pub async fn remove_party(
         write::NONE,
     )
     .await?;
-    let a = save(
+    let a = write::save_versioned(
         &txn,
         viewer,
         "removeAgreementParty",
@@ -644,7 +635,7 @@ pub async fn set_practice_link(
             return Ok(before);
         }
     }
-    let a = save(&txn, viewer, action, &before, before.clone()).await?;
+    let a = write::save_versioned(&txn, viewer, action, &before, before.clone()).await?;
     txn.commit().await?;
     Ok(a)
 }
@@ -723,7 +714,7 @@ pub async fn advance(
     }
     a.stage = to;
     history(&txn, id, to, Some(on), note.clone()).await?;
-    let saved = save(&txn, viewer, "advanceAgreement", &before, a).await?;
+    let saved = write::save_versioned(&txn, viewer, "advanceAgreement", &before, a).await?;
     let renewal = if to == Renewed {
         let now = Utc::now();
         let links = agreement_practice::Entity::find()
@@ -838,7 +829,7 @@ pub async fn evaluate(
         )
         .await?;
     }
-    let saved = save(&txn, viewer, "recordEvaluation", &before, a).await?;
+    let saved = write::save_versioned(&txn, viewer, "recordEvaluation", &before, a).await?;
     txn.commit().await?;
     Ok((e, saved))
 }

@@ -255,18 +255,6 @@ async fn load_for_write(
     Ok(p)
 }
 
-/// Saves `changed` over `before` when nobody wrote in between, bumping the
-/// version; records the audit entry.
-async fn save(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    action: &str,
-    before: &practice::Model,
-    changed: practice::Model,
-) -> Result<practice::Model> {
-    write::save_versioned(db, viewer, action, before, changed).await
-}
-
 /// Applies `patch` to practice `id` at `version`.
 pub async fn update(
     db: &DatabaseConnection,
@@ -329,7 +317,7 @@ pub async fn update_in(
         check_sectors(sectors)?;
         set_sectors(txn, id, sectors).await?;
     }
-    save(txn, viewer, "updatePractice", &before, p).await
+    write::save_versioned(txn, viewer, "updatePractice", &before, p).await
 }
 
 /// Runs one small change (archive, verify, ...) as a versioned write.
@@ -345,7 +333,7 @@ pub async fn change(
     let before = load_for_write(&txn, viewer, id, Some(version)).await?;
     let mut p = before.clone();
     f(&mut p);
-    let saved = save(&txn, viewer, action, &before, p).await?;
+    let saved = write::save_versioned(&txn, viewer, action, &before, p).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -407,7 +395,7 @@ async fn touch(
     action: &str,
     before: &practice::Model,
 ) -> Result<practice::Model> {
-    save(db, viewer, action, before, before.clone()).await
+    write::save_versioned(db, viewer, action, before, before.clone()).await
 }
 
 /// Adds an outcome to a practice.
