@@ -688,7 +688,7 @@ pub async fn advance(
     }
     let parties = parties_of(&txn, id).await?;
     let mut a = before.clone();
-    if matches!(to, FrameworkSigned | ImplementingSigned) {
+    if stage::is_signing(to) {
         if parties.len() < 2 {
             return Err(ApiError::bad_input(
                 "to",
@@ -818,7 +818,7 @@ pub async fn evaluate(
     )
     .await?;
     let mut a = before.clone();
-    if matches!(a.stage, InImplementation | Evaluated) {
+    if stage::is_implemented(a.stage) {
         a.stage = Evaluated;
         history(
             &txn,
