@@ -3,6 +3,7 @@
 //! flags; validated once at start and passed down. Nothing below `main` reads
 //! the environment.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -162,10 +163,15 @@ impl Default for Config {
     }
 }
 
-/// The shape of the optional TOML file; every key is optional.
+/// One layer of settings: the shape of the optional TOML file, and what the
+/// environment and the command line give, parsed into the same shape. Every
+/// key is optional; a layer sets only what it holds.
+///
+/// The field order is the order the file's keys are listed in when the file
+/// holds an unknown one.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FileConfig {
+struct Layer {
     listen: Option<String>,
     data_dir: Option<PathBuf>,
     database_url: Option<Secret>,
@@ -202,194 +208,150 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 }
 
+impl Layer {
+    /// The TOML file at `path`, if any (an error if it cannot be read or
+    /// parsed).
+    fn from_file(path: Option<PathBuf>) -> Result<Self, ConfigError> {
+        let Some(path) = path else {
+            return Ok(Self::default());
+        };
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path,
+            message: e.message().to_owned(),
+        })
+    }
+
+    /// The `BERGURU_*` variables (and the usual `DATABASE_URL`, `MEILI_*`
+    /// names as fallbacks); an empty variable counts as unset. The fields are
+    /// written in the order the variables are checked, so the first bad one
+    /// is the one reported.
+    fn from_env(env: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let env = Env(env);
+        Ok(Self {
+            listen: env.text("BERGURU_LISTEN"),
+            data_dir: env.text("BERGURU_DATA_DIR").map(PathBuf::from),
+            database_url: env
+                .text_or("BERGURU_DATABASE_URL", "DATABASE_URL")
+                .map(Secret),
+            seed_demo: env.flag("BERGURU_SEED_DEMO")?,
+            default_page_size: env.num("BERGURU_DEFAULT_PAGE_SIZE")?,
+            max_page_size: env.num("BERGURU_MAX_PAGE_SIZE")?,
+            max_depth: env.num("BERGURU_MAX_DEPTH")?,
+            introspection: env.flag("BERGURU_INTROSPECTION")?,
+            max_complexity: env.num("BERGURU_MAX_COMPLEXITY")?,
+            max_aliases: env.num("BERGURU_MAX_ALIASES")?,
+            response_cache_mb: env.num("BERGURU_RESPONSE_CACHE_MB")?,
+            response_cache_ttl_secs: env.num("BERGURU_RESPONSE_CACHE_TTL_SECS")?,
+            max_body_bytes: env.num("BERGURU_MAX_BODY_BYTES")?,
+            db_max_connections: env.num("BERGURU_DB_MAX_CONNECTIONS")?,
+            log: env.text("BERGURU_LOG"),
+            cors_allowed_origins: env.text("BERGURU_CORS_ALLOWED_ORIGINS").map(|v| {
+                v.split(',')
+                    .map(|o| o.trim().to_owned())
+                    .filter(|o| !o.is_empty())
+                    .collect()
+            }),
+            meili_url: env.text_or("BERGURU_MEILI_URL", "MEILI_URL"),
+            meili_api_key: env
+                .text_or("BERGURU_MEILI_API_KEY", "MEILI_API_KEY")
+                .map(Secret),
+            meili_search_key: env
+                .text_or("BERGURU_MEILI_SEARCH_KEY", "MEILI_SEARCH_KEY")
+                .map(Secret),
+            meili_index_prefix: env.text("BERGURU_MEILI_INDEX_PREFIX"),
+            search_timeout_ms: env.num("BERGURU_SEARCH_TIMEOUT_MS")?,
+            guru_weight_relevance: env.weight("BERGURU_GURU_WEIGHT_RELEVANCE")?,
+            guru_weight_evidence: env.weight("BERGURU_GURU_WEIGHT_EVIDENCE")?,
+            guru_weight_transfers: env.weight("BERGURU_GURU_WEIGHT_TRANSFERS")?,
+            guru_weight_likeness: env.weight("BERGURU_GURU_WEIGHT_LIKENESS")?,
+            guru_weight_distance: env.weight("BERGURU_GURU_WEIGHT_DISTANCE")?,
+            require_token_for_reads: env.flag("BERGURU_REQUIRE_TOKEN_FOR_READS")?,
+        })
+    }
+}
+
+impl From<Overrides> for Layer {
+    fn from(o: Overrides) -> Self {
+        Self {
+            listen: o.listen,
+            data_dir: o.data_dir,
+            ..Self::default()
+        }
+    }
+}
+
+/// The process environment, read the way every layer reads it.
+struct Env<'a>(&'a HashMap<String, String>);
+
+impl Env<'_> {
+    /// The variable's value; empty counts as unset.
+    fn text(&self, key: &str) -> Option<String> {
+        self.0.get(key).filter(|v| !v.is_empty()).cloned()
+    }
+
+    /// `key`, else `fallback`.
+    fn text_or(&self, key: &str, fallback: &str) -> Option<String> {
+        self.text(key).or_else(|| self.text(fallback))
+    }
+
+    fn flag(&self, key: &'static str) -> Result<Option<bool>, ConfigError> {
+        self.text(key).map(|v| parse_bool(key, &v)).transpose()
+    }
+
+    fn num<T: std::str::FromStr>(&self, key: &'static str) -> Result<Option<T>, ConfigError> {
+        self.text(key).map(|v| parse_num(key, &v)).transpose()
+    }
+
+    /// A guru weight; its range is checked with the others in `validate`.
+    fn weight(&self, key: &str) -> Result<Option<f64>, ConfigError> {
+        self.text(key)
+            .map(|v| {
+                v.parse().map_err(|_| ConfigError::Invalid {
+                    key: "guru_weight_*",
+                    message: format!("{key}={v:?} is not a number"),
+                })
+            })
+            .transpose()
+    }
+}
+
+/// `*slot = v` when the layer holds a value.
+fn set<T>(slot: &mut T, v: Option<T>) {
+    if let Some(v) = v {
+        *slot = v;
+    }
+}
+
 impl Config {
-    /// Builds the configuration from its layers and validates it.
+    /// Builds the configuration from its layers and validates it: defaults,
+    /// then the file, then the environment, then the command line.
     ///
-    /// `file` is an explicit config file (an error if missing); `env` is the
-    /// process environment, passed in so tests can use their own.
+    /// `file` is an explicit config file (an error if missing); else
+    /// `BERGURU_CONFIG` names one. `env` is the process environment, passed
+    /// in so tests can use their own.
     pub fn load(
         file: Option<&Path>,
         env: impl IntoIterator<Item = (String, String)>,
         overrides: Overrides,
     ) -> Result<Self, ConfigError> {
-        let env: std::collections::HashMap<String, String> = env.into_iter().collect();
+        let env: HashMap<String, String> = env.into_iter().collect();
         let file = file
             .map(PathBuf::from)
             .or_else(|| env.get("BERGURU_CONFIG").map(PathBuf::from));
-        let from_file = match file {
-            Some(path) => {
-                let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
-                    path: path.clone(),
-                    source,
-                })?;
-                toml::from_str::<FileConfig>(&text).map_err(|e| ConfigError::Parse {
-                    path: path.clone(),
-                    message: e.message().to_owned(),
-                })?
-            }
-            None => FileConfig::default(),
-        };
-
+        let layers = [
+            Layer::from_file(file)?,
+            Layer::from_env(&env)?,
+            Layer::from(overrides),
+        ];
         let mut c = Config::default();
-        let mut listen = from_file.listen;
-        if let Some(v) = from_file.data_dir {
-            c.data_dir = v;
-        }
-        c.database_url = from_file.database_url;
-        if let Some(v) = from_file.seed_demo {
-            c.seed_demo = v;
-        }
-        if let Some(v) = from_file.default_page_size {
-            c.limits.default_page_size = v;
-        }
-        if let Some(v) = from_file.max_page_size {
-            c.limits.max_page_size = v;
-        }
-        if let Some(v) = from_file.max_depth {
-            c.limits.max_depth = v;
-        }
-        if let Some(v) = from_file.introspection {
-            c.limits.introspection = v;
-        }
-        if let Some(v) = from_file.max_complexity {
-            c.limits.max_complexity = v;
-        }
-        if let Some(v) = from_file.max_aliases {
-            c.limits.max_aliases = v;
-        }
-        if let Some(v) = from_file.response_cache_mb {
-            c.limits.response_cache_mb = v;
-        }
-        if let Some(v) = from_file.response_cache_ttl_secs {
-            c.limits.response_cache_ttl_secs = v;
-        }
-        if let Some(v) = from_file.max_body_bytes {
-            c.limits.max_body_bytes = v;
-        }
-        if let Some(v) = from_file.db_max_connections {
-            c.db_max_connections = v;
-        }
-        if let Some(v) = from_file.log {
-            c.log = v;
-        }
-        if let Some(v) = from_file.require_token_for_reads {
-            c.require_token_for_reads = v;
-        }
-        if let Some(v) = from_file.cors_allowed_origins {
-            c.cors_allowed_origins = v;
-        }
-        c.search.meili_url = from_file.meili_url;
-        c.search.meili_api_key = from_file.meili_api_key;
-        c.search.meili_search_key = from_file.meili_search_key;
-        if let Some(v) = from_file.meili_index_prefix {
-            c.search.index_prefix = v;
-        }
-        if let Some(v) = from_file.search_timeout_ms {
-            c.search.timeout_ms = v;
-        }
-        for (slot, v) in [
-            (&mut c.guru.relevance, from_file.guru_weight_relevance),
-            (&mut c.guru.evidence, from_file.guru_weight_evidence),
-            (&mut c.guru.transfers, from_file.guru_weight_transfers),
-            (&mut c.guru.likeness, from_file.guru_weight_likeness),
-            (&mut c.guru.distance, from_file.guru_weight_distance),
-        ] {
-            if let Some(v) = v {
-                *slot = v;
-            }
-        }
-
-        let get = |k: &str| env.get(k).filter(|v| !v.is_empty()).cloned();
-        if let Some(v) = get("BERGURU_LISTEN") {
-            listen = Some(v);
-        }
-        if let Some(v) = get("BERGURU_DATA_DIR") {
-            c.data_dir = PathBuf::from(v);
-        }
-        if let Some(v) = get("BERGURU_DATABASE_URL").or_else(|| get("DATABASE_URL")) {
-            c.database_url = Some(Secret(v));
-        }
-        if let Some(v) = get("BERGURU_SEED_DEMO") {
-            c.seed_demo = parse_bool("BERGURU_SEED_DEMO", &v)?;
-        }
-        if let Some(v) = get("BERGURU_DEFAULT_PAGE_SIZE") {
-            c.limits.default_page_size = parse_num("BERGURU_DEFAULT_PAGE_SIZE", &v)?;
-        }
-        if let Some(v) = get("BERGURU_MAX_PAGE_SIZE") {
-            c.limits.max_page_size = parse_num("BERGURU_MAX_PAGE_SIZE", &v)?;
-        }
-        if let Some(v) = get("BERGURU_MAX_DEPTH") {
-            c.limits.max_depth = parse_num("BERGURU_MAX_DEPTH", &v)?;
-        }
-        if let Some(v) = get("BERGURU_INTROSPECTION") {
-            c.limits.introspection = parse_bool("BERGURU_INTROSPECTION", &v)?;
-        }
-        if let Some(v) = get("BERGURU_MAX_COMPLEXITY") {
-            c.limits.max_complexity = parse_num("BERGURU_MAX_COMPLEXITY", &v)?;
-        }
-        if let Some(v) = get("BERGURU_MAX_ALIASES") {
-            c.limits.max_aliases = parse_num("BERGURU_MAX_ALIASES", &v)?;
-        }
-        if let Some(v) = get("BERGURU_RESPONSE_CACHE_MB") {
-            c.limits.response_cache_mb = parse_num("BERGURU_RESPONSE_CACHE_MB", &v)?;
-        }
-        if let Some(v) = get("BERGURU_RESPONSE_CACHE_TTL_SECS") {
-            c.limits.response_cache_ttl_secs = parse_num("BERGURU_RESPONSE_CACHE_TTL_SECS", &v)?;
-        }
-        if let Some(v) = get("BERGURU_MAX_BODY_BYTES") {
-            c.limits.max_body_bytes = parse_num("BERGURU_MAX_BODY_BYTES", &v)?;
-        }
-        if let Some(v) = get("BERGURU_DB_MAX_CONNECTIONS") {
-            c.db_max_connections = parse_num("BERGURU_DB_MAX_CONNECTIONS", &v)?;
-        }
-        if let Some(v) = get("BERGURU_LOG") {
-            c.log = v;
-        }
-        if let Some(v) = get("BERGURU_CORS_ALLOWED_ORIGINS") {
-            c.cors_allowed_origins = v
-                .split(',')
-                .map(|o| o.trim().to_owned())
-                .filter(|o| !o.is_empty())
-                .collect();
-        }
-        if let Some(v) = get("BERGURU_MEILI_URL").or_else(|| get("MEILI_URL")) {
-            c.search.meili_url = Some(v);
-        }
-        if let Some(v) = get("BERGURU_MEILI_API_KEY").or_else(|| get("MEILI_API_KEY")) {
-            c.search.meili_api_key = Some(Secret(v));
-        }
-        if let Some(v) = get("BERGURU_MEILI_SEARCH_KEY").or_else(|| get("MEILI_SEARCH_KEY")) {
-            c.search.meili_search_key = Some(Secret(v));
-        }
-        if let Some(v) = get("BERGURU_MEILI_INDEX_PREFIX") {
-            c.search.index_prefix = v;
-        }
-        if let Some(v) = get("BERGURU_SEARCH_TIMEOUT_MS") {
-            c.search.timeout_ms = parse_num("BERGURU_SEARCH_TIMEOUT_MS", &v)?;
-        }
-        for (key, slot) in [
-            ("BERGURU_GURU_WEIGHT_RELEVANCE", &mut c.guru.relevance),
-            ("BERGURU_GURU_WEIGHT_EVIDENCE", &mut c.guru.evidence),
-            ("BERGURU_GURU_WEIGHT_TRANSFERS", &mut c.guru.transfers),
-            ("BERGURU_GURU_WEIGHT_LIKENESS", &mut c.guru.likeness),
-            ("BERGURU_GURU_WEIGHT_DISTANCE", &mut c.guru.distance),
-        ] {
-            if let Some(v) = get(key) {
-                *slot = v.parse().map_err(|_| ConfigError::Invalid {
-                    key: "guru_weight_*",
-                    message: format!("{key}={v:?} is not a number"),
-                })?;
-            }
-        }
-        if let Some(v) = get("BERGURU_REQUIRE_TOKEN_FOR_READS") {
-            c.require_token_for_reads = parse_bool("BERGURU_REQUIRE_TOKEN_FOR_READS", &v)?;
-        }
-
-        if let Some(v) = overrides.listen {
-            listen = Some(v);
-        }
-        if let Some(v) = overrides.data_dir {
-            c.data_dir = v;
+        // The address is parsed once, from the layer that wins.
+        let mut listen = None;
+        for layer in layers {
+            c.apply(layer, &mut listen);
         }
         if let Some(v) = listen {
             c.listen = v.parse().map_err(|_| ConfigError::Invalid {
@@ -399,6 +361,71 @@ impl Config {
         }
         c.validate()?;
         Ok(c)
+    }
+
+    /// Lays `layer` over the configuration: what it holds wins. Its address
+    /// goes to `listen`, still unparsed.
+    fn apply(&mut self, layer: Layer, listen: &mut Option<String>) {
+        // Taken apart whole, so a new key cannot be forgotten here.
+        let Layer {
+            listen: address,
+            data_dir,
+            database_url,
+            seed_demo,
+            default_page_size,
+            max_page_size,
+            max_depth,
+            introspection,
+            max_complexity,
+            max_aliases,
+            max_body_bytes,
+            response_cache_mb,
+            response_cache_ttl_secs,
+            db_max_connections,
+            log,
+            require_token_for_reads,
+            cors_allowed_origins,
+            meili_url,
+            meili_api_key,
+            meili_search_key,
+            meili_index_prefix,
+            search_timeout_ms,
+            guru_weight_relevance,
+            guru_weight_evidence,
+            guru_weight_transfers,
+            guru_weight_likeness,
+            guru_weight_distance,
+        } = layer;
+        set(listen, address.map(Some));
+        set(&mut self.data_dir, data_dir);
+        set(&mut self.database_url, database_url.map(Some));
+        set(&mut self.seed_demo, seed_demo);
+        set(&mut self.db_max_connections, db_max_connections);
+        set(&mut self.log, log);
+        set(&mut self.require_token_for_reads, require_token_for_reads);
+        set(&mut self.cors_allowed_origins, cors_allowed_origins);
+        let l = &mut self.limits;
+        set(&mut l.default_page_size, default_page_size);
+        set(&mut l.max_page_size, max_page_size);
+        set(&mut l.max_depth, max_depth);
+        set(&mut l.introspection, introspection);
+        set(&mut l.max_complexity, max_complexity);
+        set(&mut l.max_aliases, max_aliases);
+        set(&mut l.max_body_bytes, max_body_bytes);
+        set(&mut l.response_cache_mb, response_cache_mb);
+        set(&mut l.response_cache_ttl_secs, response_cache_ttl_secs);
+        let s = &mut self.search;
+        set(&mut s.meili_url, meili_url.map(Some));
+        set(&mut s.meili_api_key, meili_api_key.map(Some));
+        set(&mut s.meili_search_key, meili_search_key.map(Some));
+        set(&mut s.index_prefix, meili_index_prefix);
+        set(&mut s.timeout_ms, search_timeout_ms);
+        let g = &mut self.guru;
+        set(&mut g.relevance, guru_weight_relevance);
+        set(&mut g.evidence, guru_weight_evidence);
+        set(&mut g.transfers, guru_weight_transfers);
+        set(&mut g.likeness, guru_weight_likeness);
+        set(&mut g.distance, guru_weight_distance);
     }
 
     fn validate(&self) -> Result<(), ConfigError> {

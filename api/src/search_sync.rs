@@ -472,17 +472,95 @@ async fn practice_docs(
         return Ok((Vec::new(), Vec::new()));
     }
     let rows = rows_in::<practice::Entity>(db, practice::Column::Id, ids).await?;
-    let sectors =
-        rows_in::<practice_sector::Entity>(db, practice_sector::Column::PracticeId, ids).await?;
-    let outcomes = rows_in::<outcome::Entity>(db, outcome::Column::PracticeId, ids).await?;
-    let adoptions = adoption::Entity::find()
-        .filter(adoption::Column::PracticeId.is_in(ids.iter().copied()))
-        .filter(adoption::Column::Stage.eq(AdoptionStage::Adopted))
-        .all(db)
-        .await?;
-    let links =
-        rows_in::<agreement_practice::Entity>(db, agreement_practice::Column::PracticeId, ids)
+    let mut related = PracticeRelated::load(db, ids).await?;
+    let mut docs = Vec::new();
+    let mut present = BTreeSet::new();
+    for p in rows {
+        if p.archived_at.is_some() {
+            continue;
+        }
+        present.insert(p.id);
+        docs.push(practice_doc(regions, &mut related, p));
+    }
+    Ok((docs, gone(ids, &present)))
+}
+
+/// What a practice's document says beyond its own row, by practice id.
+#[derive(Default)]
+struct PracticeRelated {
+    /// Its sectors.
+    sectors: HashMap<Uuid, Vec<entity::Sector>>,
+    /// Its outcomes, as text ([`outcome_text`]).
+    outcomes: HashMap<Uuid, Vec<String>>,
+    /// Its completed adoptions.
+    adopted: HashMap<Uuid, u32>,
+    /// Its agreements that prove a transfer ([`stage::is_proven_transfer`]).
+    transferring: HashMap<Uuid, u32>,
+}
+
+impl PracticeRelated {
+    /// The related rows of the given practices, grouped by practice.
+    async fn load(db: &DatabaseConnection, ids: &[Uuid]) -> Result<Self> {
+        let sectors =
+            rows_in::<practice_sector::Entity>(db, practice_sector::Column::PracticeId, ids)
+                .await?;
+        let outcomes = rows_in::<outcome::Entity>(db, outcome::Column::PracticeId, ids).await?;
+        let adoptions = adoption::Entity::find()
+            .filter(adoption::Column::PracticeId.is_in(ids.iter().copied()))
+            .filter(adoption::Column::Stage.eq(AdoptionStage::Adopted))
+            .all(db)
             .await?;
+        let links =
+            rows_in::<agreement_practice::Entity>(db, agreement_practice::Column::PracticeId, ids)
+                .await?;
+        let mut related = Self {
+            transferring: transfer_counts(db, links).await?,
+            ..Self::default()
+        };
+        for s in sectors {
+            related
+                .sectors
+                .entry(s.practice_id)
+                .or_default()
+                .push(s.sector);
+        }
+        for o in outcomes {
+            let text = outcome_text(&o);
+            related
+                .outcomes
+                .entry(o.practice_id)
+                .or_default()
+                .push(text);
+        }
+        for a in adoptions {
+            *related.adopted.entry(a.practice_id).or_default() += 1;
+        }
+        Ok(related)
+    }
+}
+
+/// An outcome as the index holds it: `metric baseline -> achieved unit`,
+/// each part only when known.
+fn outcome_text(o: &outcome::Model) -> String {
+    let mut text = o.metric.clone();
+    if let Some(b) = o.baseline_value {
+        text.push_str(&format!(" {}", number(b)));
+    }
+    if let Some(a) = o.achieved_value {
+        text.push_str(&format!(" -> {}", number(a)));
+    }
+    if let Some(u) = &o.unit {
+        text.push_str(&format!(" {u}"));
+    }
+    text
+}
+
+/// For each practice of `links`, how many of its agreements prove a
+/// transfer (the stage rule decides).
+async fn transfer_counts(
+    db: &DatabaseConnection,
+    links: Vec<agreement_practice::Model>,
+) -> Result<HashMap<Uuid, u32>> {
     let linked_agreements: Vec<Uuid> = links.iter().map(|l| l.agreement_id).collect();
     let stages: HashMap<Uuid, AgreementStage> = if linked_agreements.is_empty() {
         HashMap::new()
@@ -493,28 +571,6 @@ async fn practice_docs(
             .map(|a| (a.id, a.stage))
             .collect()
     };
-    let mut by_sector: HashMap<Uuid, Vec<entity::Sector>> = HashMap::new();
-    for s in sectors {
-        by_sector.entry(s.practice_id).or_default().push(s.sector);
-    }
-    let mut by_outcome: HashMap<Uuid, Vec<String>> = HashMap::new();
-    for o in outcomes {
-        let mut text = o.metric.clone();
-        if let Some(b) = o.baseline_value {
-            text.push_str(&format!(" {}", number(b)));
-        }
-        if let Some(a) = o.achieved_value {
-            text.push_str(&format!(" -> {}", number(a)));
-        }
-        if let Some(u) = &o.unit {
-            text.push_str(&format!(" {u}"));
-        }
-        by_outcome.entry(o.practice_id).or_default().push(text);
-    }
-    let mut adopted: HashMap<Uuid, u32> = HashMap::new();
-    for a in adoptions {
-        *adopted.entry(a.practice_id).or_default() += 1;
-    }
     let mut transferring: HashMap<Uuid, u32> = HashMap::new();
     for l in links {
         let signed = stages
@@ -524,56 +580,57 @@ async fn practice_docs(
             *transferring.entry(l.practice_id).or_default() += 1;
         }
     }
-    let mut docs = Vec::new();
-    let mut present = BTreeSet::new();
-    for p in rows {
-        if p.archived_at.is_some() {
-            continue;
-        }
-        present.insert(p.id);
-        let owner = regions.get(&p.owner_region_code);
-        let (province, province_name) = owner.map(|o| province_of(regions, o)).unwrap_or_default();
-        let sectors = by_sector.remove(&p.id).unwrap_or_default();
-        let outcomes = by_outcome.remove(&p.id).unwrap_or_default();
-        let completed = adopted.get(&p.id).copied().unwrap_or(0);
-        let transfers = transferring.get(&p.id).copied().unwrap_or(0);
-        let aliases = search::vocab::aliases(&format!(
-            "{} {} {}",
-            p.title,
-            p.summary,
-            p.description.as_deref().unwrap_or("")
-        ));
-        docs.push(Document::Practice(PracticeDoc {
-            id: p.id.to_string(),
-            title: p.title,
-            summary: p.summary,
-            description: p.description.unwrap_or_default(),
-            lessons: p.lessons_learned.unwrap_or_default(),
-            sector: sectors.iter().map(entity::wire_name).collect(),
-            sector_names: sectors
-                .iter()
-                .map(|s| sector_words(*s).to_owned())
-                .collect(),
-            owner_name: owner.map(|o| o.name.clone()).unwrap_or_default(),
-            owner_code: p.owner_region_code,
-            province,
-            province_name,
-            region_kind: owner
-                .map(|o| entity::wire_name(&o.kind))
-                .unwrap_or_default(),
-            has_outcomes: !outcomes.is_empty(),
-            outcomes,
-            status: entity::wire_name(&p.status),
-            last_verified: p.last_verified_on.map(|d| d.to_string()),
-            last_verified_days: p.last_verified_on.map(days).unwrap_or(0),
-            looking_for_adopters: p.looking_for_adopters,
-            completed_adoptions: completed,
-            transferring_agreements: transfers,
-            proven: completed + transfers,
-            aliases,
-        }));
-    }
-    Ok((docs, gone(ids, &present)))
+    Ok(transferring)
+}
+
+/// The search document of practice `p` (not archived); its share of
+/// `related` is taken out.
+fn practice_doc(
+    regions: &HashMap<String, region::Model>,
+    related: &mut PracticeRelated,
+    p: practice::Model,
+) -> Document {
+    let owner = regions.get(&p.owner_region_code);
+    let (province, province_name) = owner.map(|o| province_of(regions, o)).unwrap_or_default();
+    let sectors = related.sectors.remove(&p.id).unwrap_or_default();
+    let outcomes = related.outcomes.remove(&p.id).unwrap_or_default();
+    let completed = related.adopted.get(&p.id).copied().unwrap_or(0);
+    let transfers = related.transferring.get(&p.id).copied().unwrap_or(0);
+    let aliases = search::vocab::aliases(&format!(
+        "{} {} {}",
+        p.title,
+        p.summary,
+        p.description.as_deref().unwrap_or("")
+    ));
+    Document::Practice(PracticeDoc {
+        id: p.id.to_string(),
+        title: p.title,
+        summary: p.summary,
+        description: p.description.unwrap_or_default(),
+        lessons: p.lessons_learned.unwrap_or_default(),
+        sector: sectors.iter().map(entity::wire_name).collect(),
+        sector_names: sectors
+            .iter()
+            .map(|s| sector_words(*s).to_owned())
+            .collect(),
+        owner_name: owner.map(|o| o.name.clone()).unwrap_or_default(),
+        owner_code: p.owner_region_code,
+        province,
+        province_name,
+        region_kind: owner
+            .map(|o| entity::wire_name(&o.kind))
+            .unwrap_or_default(),
+        has_outcomes: !outcomes.is_empty(),
+        outcomes,
+        status: entity::wire_name(&p.status),
+        last_verified: p.last_verified_on.map(|d| d.to_string()),
+        last_verified_days: p.last_verified_on.map(days).unwrap_or(0),
+        looking_for_adopters: p.looking_for_adopters,
+        completed_adoptions: completed,
+        transferring_agreements: transfers,
+        proven: completed + transfers,
+        aliases,
+    })
 }
 
 /// Documents of the given agreements, and the ids of those gone.
