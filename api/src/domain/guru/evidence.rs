@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::domain::agreement::stage;
 use crate::error::Result;
 
-use super::*;
+use super::MatchedPractice;
 
 /// The evidence and transfer records of a set of practices, read in one
 /// statement per table.

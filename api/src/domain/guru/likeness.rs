@@ -7,7 +7,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use crate::domain::region::query::distance_km;
 use crate::error::Result;
 
-use super::*;
+use super::coords;
+use super::text::num;
 
 /// A part of the likeness of two regions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

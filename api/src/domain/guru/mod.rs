@@ -41,11 +41,12 @@ mod score;
 mod text;
 mod weights;
 
-pub use evidence::*;
-pub use likeness::*;
-pub use score::*;
-pub use text::*;
-pub use weights::*;
+use evidence::{Evidence, latest_indices};
+pub use likeness::{Component, Likeness, Similar, likeness, similar_regions};
+use score::{Candidate, score};
+pub use score::{Factor, Reason};
+pub use text::outcome_text;
+pub use weights::GuruWeights;
 
 /// What a seeker looks for.
 #[derive(Clone, Debug, Default)]
@@ -100,8 +101,6 @@ pub struct Suggestion {
 
 /// How many practices the search may bring for one topic: the candidates.
 const CANDIDATE_PRACTICES: usize = 200;
-/// Distance at which the distance factor falls to 1/e.
-const DISTANCE_SCALE_KM: f64 = 700.0;
 /// Longest topic (characters).
 const MAX_TOPIC: usize = 200;
 
@@ -351,6 +350,8 @@ fn coords(r: &region::Model) -> Option<(f64, f64)> {
 
 #[cfg(test)]
 mod tests {
+    use super::evidence::{recency, transfer_factor};
+    use super::likeness::{island_group, people};
     use super::*;
     use chrono::NaiveDate;
     use entity::{RegionKind, outcome};

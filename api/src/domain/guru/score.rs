@@ -4,7 +4,14 @@ use std::collections::{HashMap, HashSet};
 
 use entity::{AdoptionStage, PracticeStatus, Sector, region, region_index};
 
-use super::*;
+use super::MatchedPractice;
+use super::evidence::{Evidence, IndexKind, latest, transfer_factor};
+use super::likeness::Likeness;
+use super::text::{outcome_text, plural};
+use super::weights::GuruWeights;
+
+/// Kilometres over which the distance factor falls to 1/e.
+const DISTANCE_SCALE_KM: f64 = 700.0;
 
 /// A factor of the guru score, or a flag beside it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
