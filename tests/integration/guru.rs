@@ -697,18 +697,36 @@ scenario!(
         assert_eq!(status, StatusCode::OK, "{body}");
         assert!(body.contains("BEGIN:VCALENDAR"));
         // What GraphQL refuses, the calendar refuses, with a code.
-        for bad in [
-            "seeker=36.02&topic=e-office&from=2026-12-01&to=2026-12-02&travelMode=BOAT",
-            "seeker=36.02&topic=e-office&from=2026-12-01&to=2026-12-02&maxHosts=three",
-            "seeker=36.02&topic=e-office&from=1%20Dec&to=2026-12-02",
-            "seeker=36.02&topic=e-office&from=2026-12-01&to=2026-12-02&maxHosts=0",
-            "topic=e-office&from=2026-12-01&to=2026-12-02",
+        // What GraphQL refuses, the calendar refuses, with a code and the
+        // parameter at fault.
+        for (bad, field) in [
+            (
+                "seeker=36.02&topic=e-office&from=2026-12-01&to=2026-12-02&travelMode=BOAT",
+                "travelMode",
+            ),
+            (
+                "seeker=36.02&topic=e-office&from=2026-12-01&to=2026-12-02&maxHosts=three",
+                "maxHosts",
+            ),
+            (
+                "seeker=36.02&topic=e-office&from=1%20Dec&to=2026-12-02",
+                "from",
+            ),
+            (
+                "seeker=36.02&topic=e-office&from=2026-12-01&to=2026-12-02&maxHosts=0",
+                "input.maxHosts",
+            ),
+            ("topic=e-office&from=2026-12-01&to=2026-12-02", "seeker"),
         ] {
             let (status, body, _) = app.http(get(bad)).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
             let v: Value = serde_json::from_str(&body).unwrap();
             assert_eq!(
                 v["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+                "{bad}: {body}"
+            );
+            assert_eq!(
+                v["errors"][0]["extensions"]["field"], field,
                 "{bad}: {body}"
             );
         }

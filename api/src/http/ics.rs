@@ -60,49 +60,52 @@ pub(super) async fn visit_plan_ics(
     }
 }
 
-/// The query string read as the GraphQL `VisitPlanInput` (same defaults,
-/// scalars and enum values as `planVisits`), then turned into the domain's
+/// The query string read as the GraphQL `VisitPlanInput`: each parameter
+/// parsed by its GraphQL input type (the `Date` scalar, the `TravelMode`
+/// enum, `Int`), with `planVisits`' defaults, then turned into the domain's
 /// input by the same [`crate::graphql::query::plan_input`]: one parsing for
-/// both ways of asking for a plan.
+/// both ways of asking for a plan. An error names the parameter.
 fn plan_params(
     params: &[(String, String)],
 ) -> Result<crate::domain::visit::plan::PlanInput, ApiError> {
-    use async_graphql::InputType;
-    use serde_json::{Map, Value};
-    let mut input = Map::new();
-    let mut topics = Vec::new();
-    for (k, v) in params {
-        let key = match k.as_str() {
-            "topic" | "topics" => {
-                topics.push(Value::from(v.as_str()));
-                continue;
-            }
-            "seeker" | "from" | "to" | "travelMode" => k.as_str(),
-            "maxHosts" | "maxDays" => {
-                // A number when it is one; anything else is refused below
-                // as GraphQL would refuse it.
-                let n = v.parse::<i64>().map(Value::from);
-                input.insert(k.clone(), n.unwrap_or_else(|_| Value::from(v.as_str())));
-                continue;
-            }
-            _ => continue,
-        };
-        input.insert(key.to_owned(), Value::from(v.as_str()));
-    }
-    input.insert("topics".to_owned(), Value::Array(topics));
-    for required in ["seeker", "from", "to"] {
-        if !input.contains_key(required) {
-            return Err(ApiError::bad_input(
-                required,
-                format!("{required} is required"),
-            ));
-        }
-    }
-    let value = async_graphql::Value::from_json(Value::Object(input))
-        .map_err(|e| ApiError::bad_input("query", e.to_string()))?;
-    let parsed =
-        crate::graphql::types::visit_plan::VisitPlanInput::parse(Some(value)).map_err(|e| {
-            ApiError::bad_input("query", e.into_server_error(Default::default()).message)
-        })?;
-    crate::graphql::query::plan_input(parsed)
+    use crate::graphql::types::visit_plan::{DEFAULT_MAX_HOSTS, VisitPlanInput};
+    let one = |k: &str| {
+        params
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let required =
+        |k: &str| one(k).ok_or_else(|| ApiError::bad_input(k, format!("{k} is required")));
+    let input = VisitPlanInput {
+        seeker: async_graphql::ID(required("seeker")?.to_owned()),
+        topics: params
+            .iter()
+            .filter(|(k, _)| k == "topic" || k == "topics")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        from: typed("from", required("from")?)?,
+        to: typed("to", required("to")?)?,
+        max_hosts: one("maxHosts")
+            .map(|v| typed("maxHosts", v))
+            .transpose()?
+            .unwrap_or(DEFAULT_MAX_HOSTS),
+        max_days: one("maxDays").map(|v| typed("maxDays", v)).transpose()?,
+        travel_mode: one("travelMode")
+            .map(|v| typed("travelMode", v))
+            .transpose()?
+            .unwrap_or_default(),
+    };
+    crate::graphql::query::plan_input(input)
+}
+
+/// Parameter `name` parsed as GraphQL would parse a value of type `T` (a
+/// whole number is passed as a number, anything else as a string).
+fn typed<T: async_graphql::InputType>(name: &str, value: &str) -> Result<T, ApiError> {
+    let graphql_value = match value.parse::<i64>() {
+        Ok(n) => async_graphql::Value::from(n),
+        Err(_) => async_graphql::Value::from(value),
+    };
+    T::parse(Some(graphql_value))
+        .map_err(|e| ApiError::bad_input(name, e.into_server_error(Default::default()).message))
 }

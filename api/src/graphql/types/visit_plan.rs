@@ -28,6 +28,9 @@ pub enum LegTravel {
     Air,
 }
 
+/// Hosts planned when `maxHosts` is not given.
+pub const DEFAULT_MAX_HOSTS: i32 = 3;
+
 /// What to plan.
 #[derive(InputObject, Clone, Debug)]
 pub struct VisitPlanInput {
@@ -40,7 +43,7 @@ pub struct VisitPlanInput {
     /// Last day available (at most 31 days after `from`).
     pub to: Date,
     /// Most hosts to visit, 1 to 10 (default 3).
-    #[graphql(default = 3)]
+    #[graphql(default_with = "DEFAULT_MAX_HOSTS")]
     pub max_hosts: i32,
     /// Most days to travel (default: from `from` to `to`).
     pub max_days: Option<i32>,
