@@ -17,7 +17,10 @@ trap cleanup EXIT
 cp "$dir/package.json" "$dir/package-lock.json" "$dir/$script" "$work/"
 (cd "$work" && npm ci --no-audit --no-fund --silent)
 (cd "$root" && cargo build -q -p api --bin berguru)
-env -u DATABASE_URL -u MEILI_URL "$root/target/debug/berguru" serve --listen "127.0.0.1:$port" --data-dir "$work/data" >"$work/serve.log" 2>&1 &
+# Where cargo put it: CARGO_TARGET_DIR when set (relative to the root), else target/.
+target="${CARGO_TARGET_DIR:-target}"
+case "$target" in /*) ;; *) target="$root/$target" ;; esac
+env -u DATABASE_URL -u MEILI_URL "$target/debug/berguru" serve --listen "127.0.0.1:$port" --data-dir "$work/data" >"$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 1; done
 (cd "$work" && node "$script" "http://127.0.0.1:$port/$path")
