@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shared by the ecosystem checks (federation/, http-audit/, graphiql/):
+# Shared by the ecosystem checks (federation/, http-audit/, graphiql/, clients/):
 # installs the check's pinned npm packages (its package.json and
 # package-lock.json) into a throw-away folder with `npm ci`, builds Berguru and
 # starts it on a fresh data folder, runs `node SCRIPT URL`, and stops and
@@ -23,4 +23,7 @@ case "$target" in /*) ;; *) target="$root/$target" ;; esac
 env -u DATABASE_URL -u MEILI_URL "$target/debug/berguru" serve --listen "127.0.0.1:$port" --data-dir "$work/data" >"$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 1; done
-(cd "$work" && node "$script" "http://127.0.0.1:$port/$path")
+# A check may use the binary's CLI on the server's data folder (e.g. to
+# create a token).
+(cd "$work" && BERGURU_BIN="$target/debug/berguru" BERGURU_DATA_DIR="$work/data" \
+  node "$script" "http://127.0.0.1:$port/$path")
