@@ -235,6 +235,19 @@ scenario!(
             visits.iter().any(|v| v["host"]["code"] == "32.11"),
             "{visits:?}"
         );
+        // A bad value is refused with its code, the form kept as filled.
+        let (status, body, _) = get(
+            &app,
+            "/plan?seeker=36.02&topic=e-office&from=2026-12-05&to=2026-12-01",
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body.contains("<code>BAD_USER_INPUT</code>"), "{body}");
+        assert!(
+            body.contains(r#"value="2026-12-05""#)
+                && body.contains(r#"<option value="36.02" selected>"#)
+        );
         // No token ever appears in a page: the form has no server action.
         assert!(!main.contains(&lebak));
         assert!(!main.contains(r#"<form id="save-plan" method"#));

@@ -88,7 +88,8 @@ async fn render(ctx: &Ctx) -> Result<Page, Fail> {
             &query(),
             json!({ "region": region, "from": from, "to": to }),
         )
-        .await?;
+        .await
+        .map_err(|f| f.with_form(&body))?;
     let c = &data["cooperationStats"];
     let lang = ctx.lang;
     let _ = write!(

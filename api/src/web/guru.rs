@@ -58,7 +58,8 @@ async fn render(ctx: &Ctx) -> Result<Page, Fail> {
             QUERY,
             json!({ "seeker": seeker, "topic": topic, "first": FIRST }),
         )
-        .await?;
+        .await
+        .map_err(|f| f.with_form(&body))?;
     let gurus = data["findGurus"]
         .as_array()
         .map(Vec::as_slice)
@@ -119,7 +120,7 @@ async fn render(ctx: &Ctx) -> Result<Page, Fail> {
     }
     let _ = write!(
         body,
-        r#"<figure class="mapbox">{}<figcaption>{} {}</figcaption></figure><ol class="cards gurus">"#,
+        r#"<figure class="mapbox">{}<figcaption>{}. {}</figcaption></figure><ol class="cards gurus">"#,
         map::svg(&capitals, &overlays, ctx.t(Msg::GuruMap)),
         ctx.t(Msg::GuruMap),
         ctx.t(Msg::MapNote)

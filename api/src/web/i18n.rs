@@ -88,7 +88,6 @@ messages! {
     SortRelevance => "Paling relevan", "Most relevant";
     SortProven => "Paling terbukti", "Most proven";
     SortVerified => "Terbaru diverifikasi", "Recently verified";
-    Any => "Semua", "Any";
     Apply => "Terapkan", "Apply";
     ClearFilters => "Hapus saringan", "Clear filters";
     PracticesFound => "praktik ditemukan", "practices found";
@@ -100,7 +99,6 @@ messages! {
     Owner => "Pemilik", "Owner";
     Results => "Hasil", "Results";
     Summary => "Ringkasan", "Summary";
-    Description => "Uraian", "Description";
     Evidence => "Bukti dan hasil", "Evidence and outcomes";
     Metric => "Ukuran", "Metric";
     Baseline => "Awal", "Baseline";
@@ -109,7 +107,6 @@ messages! {
     Source => "Sumber", "Source";
     NoOutcomes => "Belum ada hasil terukur yang tercatat.", "No measured outcome recorded yet.";
     Agreements => "Kesepakatan", "Agreements";
-    NoAgreements => "Belum ada kesepakatan.", "No agreement yet.";
     AdoptersByStage => "Pengadopsi menurut tahap", "Adopters by stage";
     NoAdopters => "Belum ada daerah yang mengadopsi.", "No region has adopted it yet.";
     Visits => "Kunjungan", "Visits";
@@ -122,18 +119,12 @@ messages! {
     Maturity => "Kematangan", "Maturity";
     Form => "Bentuk", "Form";
     LastVerified => "Terakhir diverifikasi", "Last verified";
-    Details => "Keterangan", "Details";
-    Visitor => "Pengunjung", "Visitor";
-    Host => "Tuan rumah", "Host";
-    Dates => "Tanggal", "Dates";
     Stage => "Tahap", "Stage";
     SignedOn => "Ditandatangani", "Signed";
     ValidUntil => "Berlaku sampai", "Valid until";
     Parties => "Para pihak", "Parties";
     Title => "Judul", "Title";
     FindGuruOn => "Cari guru untuk topik ini", "Find a guru on this topic";
-    Yes => "Ya", "Yes";
-    No => "Tidak", "No";
     Profile => "Profil", "Profile";
     Capital => "Ibu kota", "Capital";
     Population => "Penduduk", "Population";
@@ -206,11 +197,9 @@ messages! {
     Stop => "Persinggahan", "Stop";
     Travel => "Perjalanan", "Travel";
     Minutes => "menit", "minutes";
-    LearningObjective => "Tujuan belajar", "Learning objective";
     Start => "Mulai", "Start";
     End => "Selesai", "End";
     Activity => "Kegiatan", "Activity";
-    Home => "Kembali ke daerah asal", "Back home";
     NoStops => "Tidak ada tuan rumah yang cocok untuk topik ini.", "No host matches these topics.";
     CoopTitle => "Alur kerja sama", "Cooperation pipeline";
     CoopIntro => "Untuk koordinator kerja sama: dari Kesepakatan Bersama sampai PKS dan pelaksanaannya, serta kesepakatan yang perlu dievaluasi atau segera berakhir.", "For cooperation coordinators: from framework agreement to implementing agreement and implementation, and agreements due for evaluation or expiring.";
@@ -232,9 +221,7 @@ messages! {
     ErrorTitle => "Permintaan tidak dapat dipenuhi", "The request could not be answered";
     BackToSearch => "Kembali ke pencarian", "Back to search";
     Choose => "Pilih…", "Choose…";
-    Map => "Peta", "Map";
     MapNote => "Titik abu-abu: ibu kota 552 daerah.", "Grey dots: the capitals of the 552 regions.";
-    InAgreement => "melalui kesepakatan", "under agreement";
 }
 
 /// The label of a GraphQL enum value (`E_GOVERNMENT`, `FRAMEWORK_SIGNED`,

@@ -28,7 +28,7 @@ pub fn render(ctx: &Ctx, page: &Page) -> String {
     let mut out = String::with_capacity(page.body.len() + 2048);
     let _ = write!(
         out,
-        r##"<!doctype html><html lang="{code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · Berguru</title><link rel="stylesheet" href="/assets/app/app.css"><script src="/assets/app/app.js" defer></script></head><body><a class="skip" href="#main">{skip}</a><header class="top"><div class="bar"><a class="brand" href="/">Berguru</a> <span class="tagline">{tagline}</span> <a class="lang" href="{switch}" hreflang="{other}" lang="{other}">{switch_label}</a></div><nav aria-label="{menu}"><ul>"##,
+        r##"<!doctype html><html lang="{code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · Berguru</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/app/app.css"><script src="/assets/app/app.js" defer></script></head><body><a class="skip" href="#main">{skip}</a><header class="top"><div class="topbar"><a class="brand" href="/">Berguru</a> <span class="tagline">{tagline}</span> <a class="lang" href="{switch}" hreflang="{other}" lang="{other}">{switch_label}</a></div><nav aria-label="{menu}"><ul>"##,
         code = lang.code(),
         title = E(&page.title),
         skip = ctx.t(Msg::SkipToContent),
@@ -77,9 +77,10 @@ pub fn error_page(ctx: &Ctx, fail: &Fail) -> Page {
         title: title.to_owned(),
         nav: Nav::None,
         body: format!(
-            r#"<p class="error" role="alert">{} <code>{}</code></p><p><a href="/">{}</a></p>"#,
+            r#"<p class="error" role="alert">{} <code>{}</code></p>{}<p><a href="/">{}</a></p>"#,
             E(&fail.message),
             E(&fail.code),
+            fail.form,
             ctx.t(Msg::BackToSearch)
         ),
     }

@@ -111,6 +111,7 @@ impl FromRequestParts<AppState> for Ctx {
                     status: StatusCode::UNAUTHORIZED,
                     code: e.code().to_owned(),
                     message: e.message().to_owned(),
+                    form: String::new(),
                 })));
             }
         }
@@ -137,6 +138,9 @@ pub struct Fail {
     pub code: String,
     /// What went wrong, for the official.
     pub message: String,
+    /// The page's form as the official filled it, shown under the error so
+    /// a bad value can be corrected in place (empty: none).
+    pub form: String,
 }
 
 impl Fail {
@@ -146,7 +150,15 @@ impl Fail {
             status: StatusCode::NOT_FOUND,
             code: "NOT_FOUND".into(),
             message: message.into(),
+            form: String::new(),
         }
+    }
+
+    /// The same failure, shown above `form` (the page so far).
+    #[must_use]
+    pub fn with_form(mut self, form: &str) -> Self {
+        form.clone_into(&mut self.form);
+        self
     }
 }
 
@@ -206,12 +218,14 @@ impl Ctx {
                 status,
                 code,
                 message: e.message.clone(),
+                form: String::new(),
             });
         }
         response.data.into_json().map_err(|_| Fail {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: "INTERNAL".into(),
             message: "the API's answer could not be read".into(),
+            form: String::new(),
         })
     }
 

@@ -108,7 +108,10 @@ async fn render(ctx: &Ctx) -> Result<Page, Fail> {
     if let Some(m) = mode {
         input["travelMode"] = json!(m);
     }
-    let data = ctx.gql(QUERY, json!({ "input": input })).await?;
+    let data = ctx
+        .gql(QUERY, json!({ "input": input }))
+        .await
+        .map_err(|f| f.with_form(&body))?;
     let plan = &data["planVisits"];
     let stops = plan["stops"]
         .as_array()
@@ -207,7 +210,7 @@ async fn render(ctx: &Ctx) -> Result<Page, Fail> {
     overlays.insert(0, Overlay::Line(line));
     let _ = write!(
         body,
-        r#"<figure class="mapbox">{}<figcaption>{} {}</figcaption></figure><ol class="cards">"#,
+        r#"<figure class="mapbox">{}<figcaption>{}. {}</figcaption></figure><ol class="cards">"#,
         map::svg(&capitals, &overlays, ctx.t(Msg::RouteMap)),
         ctx.t(Msg::RouteMap),
         ctx.t(Msg::MapNote)
