@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const base = (process.argv[2] ?? 'http://127.0.0.1:18092').replace(/\/$/, '');
+const base = (process.argv[2] ?? 'http://127.0.0.1:18096').replace(/\/$/, '');
 const out = process.env.WEBAPP_OUT ?? 'webapp-output';
 mkdirSync(out, { recursive: true });
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -70,6 +70,14 @@ try {
   await page.goto(base + '/');
   if ((await page.getAttribute('html', 'lang')) !== 'id') fail('the app is not in Indonesian by default');
   await axe(page, 'home');
+  // Keyboard: the first Tab reaches the skip link, which leads into <main>,
+  // and the next Tab reaches the search box.
+  await page.keyboard.press('Tab');
+  if (await page.evaluate(() => document.activeElement.className) !== 'skip') fail('the first Tab does not reach the skip link');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  if (await page.evaluate(() => document.activeElement.id) !== 'q') fail('skip link then Tab does not reach the search box');
+  console.log('keyboard: Tab -> skip link -> Enter -> Tab -> search box');
   await page.fill('#q', 'e-ofice');
   await Promise.all([page.waitForURL(/q=e-ofice/), page.press('#q', 'Enter')]);
   await page.locator('a[href="/practices/sumedang-e-office"]').waitFor();

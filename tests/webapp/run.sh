@@ -14,4 +14,4 @@ out="${CI_OUTPUT:-$root/target/ci-output}/webapp"
 case "$out" in /*) ;; *) out="$root/$out" ;; esac
 mkdir -p "$out"
 export WEBAPP_OUT="$out"
-exec bash "$here/../node-check.sh" "$here" check.mjs "${WEBAPP_PORT:-18092}"
+exec bash "$here/../node-check.sh" "$here" check.mjs "${WEBAPP_PORT:-18096}"

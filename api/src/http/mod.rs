@@ -15,7 +15,7 @@
 //! | `middleware` | request id, CORS |
 //! | `metrics` | `/metrics` (the counters live in [`crate::metrics`]) |
 //! | `ics` | `/visits/plan.ics` |
-//! | `assets` | the GraphiQL page and its assets |
+//! | `assets` | the GraphiQL page (`/graphiql`) and its assets |
 //! | `health` | `/healthz`, `/readyz` |
 
 mod assets;

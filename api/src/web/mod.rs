@@ -401,3 +401,36 @@ async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> Respon
     )
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    /// The module's rule, held: no page reaches past the public API.
+    #[test]
+    fn pages_use_only_the_public_graphql_api() {
+        let sources = [
+            ("mod.rs", include_str!("mod.rs")),
+            ("cooperation.rs", include_str!("cooperation.rs")),
+            ("guru.rs", include_str!("guru.rs")),
+            ("html.rs", include_str!("html.rs")),
+            ("i18n.rs", include_str!("i18n.rs")),
+            ("layout.rs", include_str!("layout.rs")),
+            ("map.rs", include_str!("map.rs")),
+            ("plan.rs", include_str!("plan.rs")),
+            ("practice.rs", include_str!("practice.rs")),
+            ("region.rs", include_str!("region.rs")),
+            ("search.rs", include_str!("search.rs")),
+        ];
+        let forbidden = [
+            concat!("crate::", "domain"),
+            concat!("crate::", "search_sync"),
+            concat!("sea_", "orm"),
+            concat!("entity", "::"),
+            concat!("state.", "db"),
+        ];
+        for (file, text) in sources {
+            for f in forbidden {
+                assert!(!text.contains(f), "web/{file} uses {f}");
+            }
+        }
+    }
+}
