@@ -169,7 +169,19 @@ scenario!(
         );
         // Its reasons, each with its contribution drawn as a bar.
         let first_guru = &list[..list.find("</li>").unwrap()];
-        assert!(first_guru.contains("Relevansi"), "{first_guru}");
+        assert!(
+            first_guru.contains("Relevansi: 1 praktik cocok dengan topik"),
+            "{first_guru}"
+        );
+        assert!(
+            first_guru
+                .contains("Alih praktik terbukti: 0 adopsi selesai, 2 kesepakatan ditandatangani")
+        );
+        // The API's English detail is marked as English on an Indonesian page.
+        assert!(
+            first_guru.contains(r#"<small><span lang="en">1 matching practice"#),
+            "{first_guru}"
+        );
         assert!(
             first_guru.matches(r#"<td class="bar"#).count() >= 2,
             "{first_guru}"

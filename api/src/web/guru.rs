@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::html::{E, query_string};
-use super::i18n::{Msg, int, label, number};
+use super::html::{E, english, query_string};
+use super::i18n::{Msg, fill, int, label, number};
 use super::layout::Nav;
 use super::map::{self, Overlay};
 use super::{Ctx, Fail, Page, places, region_select, s};
@@ -16,10 +16,10 @@ use super::{Ctx, Fail, Page, places, region_select, s};
 /// The GraphQL document of the page.
 pub const QUERY: &str = r"query GuruPage($seeker: ID!, $topic: String!, $first: Int) {
   findGurus(seeker: $seeker, topic: $topic, first: $first) {
-    score distanceKm behindSeeker
+    score distanceKm likeness behindSeeker
     region { code name province { name } }
     reasons { factor text contribution }
-    practices { evidence measured practice { slug title } }
+    practices { measured agreements completedAdoptions adoptionsUnderWay visitsHosted practice { slug title } }
   }
 }";
 
@@ -197,16 +197,17 @@ fn guru(ctx: &Ctx, out: &mut String, g: &Value, top: f64) {
         ctx.t(Msg::Reasons),
         ctx.t(Msg::Factor),
         ctx.t(Msg::Contribution),
-        ctx.t(Msg::Contribution),
+        ctx.t(Msg::Chart),
     );
     for reason in g["reasons"].as_array().into_iter().flatten() {
         let c = reason["contribution"].as_f64().unwrap_or_default();
         let factor = s(&reason["factor"]);
         let _ = write!(
             out,
-            r#"<tr><th scope="row">{}<small>{}</small></th><td class="num">{}</td><td class="bar f-{}" aria-hidden="true"><span style="width:{:.1}%"></span></td></tr>"#,
+            r#"<tr><th scope="row">{}{}<small>{}</small></th><td class="num">{}</td><td class="bar f-{}" aria-hidden="true"><span style="width:{:.1}%"></span></td></tr>"#,
             E(&label(lang, factor)),
-            E(s(&reason["text"])),
+            summary(ctx, factor, g).map_or_else(String::new, |t| format!(": {}", E(&t))),
+            english(lang, s(&reason["text"])),
             number(lang, c, 2),
             factor.to_ascii_lowercase(),
             (c / top * 100.0).clamp(0.0, 100.0)
@@ -233,4 +234,45 @@ fn guru(ctx: &Ctx, out: &mut String, g: &Value, top: f64) {
         out.push_str("</p>");
     }
     out.push_str("</li>");
+}
+
+/// A reason in the page's language, from the suggestion's figures (the
+/// API's `text` is English and stays beside it as the detail); `None` for
+/// a factor without figures of its own.
+fn summary(ctx: &Ctx, factor: &str, g: &Value) -> Option<String> {
+    let lang = ctx.lang;
+    let practices = g["practices"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let n = |k: &str| -> i64 { practices.iter().filter_map(|p| p[k].as_i64()).sum() };
+    let count = |x: usize| int(lang, i64::try_from(x).unwrap_or(i64::MAX));
+    Some(match factor {
+        "RELEVANCE" => fill(ctx.t(Msg::ReasonRelevance), &[count(practices.len())]),
+        "EVIDENCE" => fill(
+            ctx.t(Msg::ReasonEvidence),
+            &[
+                count(practices.iter().filter(|p| p["measured"] == true).count()),
+                count(practices.len()),
+            ],
+        ),
+        "TRANSFERS" => fill(
+            ctx.t(Msg::ReasonTransfers),
+            &[
+                int(lang, n("completedAdoptions")),
+                int(lang, n("agreements")),
+                int(lang, n("visitsHosted")),
+                int(lang, n("adoptionsUnderWay")),
+            ],
+        ),
+        "LIKENESS" => fill(
+            ctx.t(Msg::ReasonLikeness),
+            &[number(lang, g["likeness"].as_f64()? * 100.0, 0)],
+        ),
+        "DISTANCE" => fill(
+            ctx.t(Msg::ReasonDistance),
+            &[int(lang, g["distanceKm"].as_f64()?.round() as i64)],
+        ),
+        _ => return None,
+    })
 }

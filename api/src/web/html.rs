@@ -26,6 +26,17 @@ impl fmt::Display for E<'_> {
     }
 }
 
+/// Text the API writes in English (reasons, plan steps, error messages),
+/// escaped, and marked `lang="en"` on a page in another language so a
+/// screen reader pronounces it right.
+pub fn english(page: super::i18n::Lang, s: &str) -> String {
+    if page == super::i18n::Lang::En {
+        esc(s)
+    } else {
+        format!(r#"<span lang="en">{}</span>"#, E(s))
+    }
+}
+
 /// `s` escaped, as an owned string.
 pub fn esc(s: &str) -> String {
     E(s).to_string()

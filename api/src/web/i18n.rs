@@ -162,6 +162,12 @@ messages! {
     Score => "Skor", "Score";
     Reasons => "Alasan", "Reasons";
     Factor => "Faktor", "Factor";
+    Chart => "Grafik", "Chart";
+    ReasonRelevance => "{} praktik cocok dengan topik", "{} practices match the topic";
+    ReasonEvidence => "{} dari {} praktik punya hasil terukur", "{} of {} practices have measured outcomes";
+    ReasonTransfers => "{} adopsi selesai, {} kesepakatan ditandatangani, {} kunjungan diterima, {} adopsi berjalan", "{} adoptions completed, {} signed agreements, {} visits hosted, {} adoptions under way";
+    ReasonLikeness => "{}% mirip dengan daerah Anda", "{}% alike your region";
+    ReasonDistance => "{} km dari daerah Anda (garis lurus antaribu kota)", "{} km from your region (straight line between capitals)";
     Contribution => "Sumbangan pada skor", "Contribution to the score";
     MoreFilters => "Lainnya", "More";
     Distance => "Jarak", "Distance";
@@ -222,6 +228,20 @@ messages! {
     BackToSearch => "Kembali ke pencarian", "Back to search";
     Choose => "Pilih…", "Choose…";
     MapNote => "Titik abu-abu: ibu kota 552 daerah.", "Grey dots: the capitals of the 552 regions.";
+}
+
+/// `template` (a [`Msg`] with `{}` holes) with `values` in order.
+pub fn fill(template: &str, values: &[String]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut values = values.iter();
+    let mut parts = template.split("{}").peekable();
+    while let Some(part) = parts.next() {
+        out.push_str(part);
+        if parts.peek().is_some() {
+            out.push_str(values.next().map_or("", String::as_str));
+        }
+    }
+    out
 }
 
 /// The label of a GraphQL enum value (`E_GOVERNMENT`, `FRAMEWORK_SIGNED`,
@@ -409,6 +429,17 @@ mod tests {
         assert_eq!(amount(Lang::Id, 1200.0), "1.200");
         assert_eq!(amount(Lang::En, 0.5), "0.5");
         assert_eq!(int(Lang::En, 1000), "1,000");
+    }
+
+    #[test]
+    fn templates_are_filled_in_order() {
+        assert_eq!(
+            fill(
+                Msg::ReasonEvidence.text(Lang::Id),
+                &["1".into(), "2".into()]
+            ),
+            "1 dari 2 praktik punya hasil terukur"
+        );
     }
 
     #[test]

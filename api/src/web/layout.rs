@@ -78,7 +78,11 @@ pub fn error_page(ctx: &Ctx, fail: &Fail) -> Page {
         nav: Nav::None,
         body: format!(
             r#"<p class="error" role="alert">{} <code>{}</code></p>{}<p><a href="/">{}</a></p>"#,
-            E(&fail.message),
+            if fail.from_api {
+                super::html::english(ctx.lang, &fail.message)
+            } else {
+                E(&fail.message).to_string()
+            },
             E(&fail.code),
             fail.form,
             ctx.t(Msg::BackToSearch)

@@ -111,6 +111,7 @@ impl FromRequestParts<AppState> for Ctx {
                     status: StatusCode::UNAUTHORIZED,
                     code: e.code().to_owned(),
                     message: e.message().to_owned(),
+                    from_api: true,
                     form: String::new(),
                 })));
             }
@@ -138,6 +139,8 @@ pub struct Fail {
     pub code: String,
     /// What went wrong, for the official.
     pub message: String,
+    /// The message is the API's (English) text, not one of the app's.
+    pub from_api: bool,
     /// The page's form as the official filled it, shown under the error so
     /// a bad value can be corrected in place (empty: none).
     pub form: String,
@@ -150,6 +153,7 @@ impl Fail {
             status: StatusCode::NOT_FOUND,
             code: "NOT_FOUND".into(),
             message: message.into(),
+            from_api: false,
             form: String::new(),
         }
     }
@@ -218,6 +222,7 @@ impl Ctx {
                 status,
                 code,
                 message: e.message.clone(),
+                from_api: true,
                 form: String::new(),
             });
         }
@@ -225,6 +230,7 @@ impl Ctx {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: "INTERNAL".into(),
             message: "the API's answer could not be read".into(),
+            from_api: true,
             form: String::new(),
         })
     }

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::html::{E, query_string};
+use super::html::{E, english, query_string};
 use super::i18n::{Msg, date, int, label};
 use super::layout::Nav;
 use super::map::{self, Overlay};
@@ -158,7 +158,7 @@ async fn render(ctx: &Ctx) -> Result<Page, Fail> {
             let _ = write!(
                 body,
                 "<li>{} <code>{}</code></li>",
-                E(s(&w["message"])),
+                english(lang, s(&w["message"])),
                 E(s(&w["code"]))
             );
         }
@@ -243,7 +243,7 @@ async fn render(ctx: &Ctx) -> Result<Page, Fail> {
                 E(s(&p["practice"]["slug"])),
                 E(s(&p["practice"]["title"])),
                 E(s(&p["topic"])),
-                E(s(&p["learningObjective"]))
+                english(lang, s(&p["learningObjective"]))
             );
         }
         body.push_str("</ul></li>");
@@ -274,7 +274,7 @@ async fn render(ctx: &Ctx) -> Result<Page, Fail> {
                 E(s(&a["start"])),
                 E(s(&a["end"])),
                 E(&label(lang, s(&a["kind"]))),
-                E(s(&a["description"]))
+                english(lang, s(&a["description"]))
             );
         }
         body.push_str("</tbody></table></div>");
