@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod response_cache;
 pub mod search_sync;
 pub mod seed;
+pub mod web;
 
 pub use graphql::{AppSchema, SchemaDeps, build_schema};
 pub use http::{AppState, app};

@@ -1,4 +1,4 @@
-// Opens GraphiQL in headless Chromium, runs a query and checks the result,
+// Opens GraphiQL (at /graphiql) in headless Chromium, runs a query and checks the result,
 // then opens the docs explorer on Query and Practice;
 // fails if the page asked any host other than the server for anything.
 import { chromium } from 'playwright-core';
@@ -15,7 +15,7 @@ try {
   page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) outside.push(r.url()); });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(base + '/', { waitUntil: 'networkidle' });
+  await page.goto(base + '/graphiql', { waitUntil: 'networkidle' });
   await page.waitForSelector('.graphiql-container', { timeout: 20000 });
   // Replace the editor's text with our query and run it.
   const editor = page.locator('.graphiql-query-editor .CodeMirror').first();

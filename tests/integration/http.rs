@@ -42,7 +42,7 @@ scenario!(
         assert_eq!(status, StatusCode::OK);
         assert!(body.contains("ready"));
         let (status, body, ctype) = app
-            .http(Request::get("/").body(Body::empty()).unwrap())
+            .http(Request::get("/graphiql").body(Body::empty()).unwrap())
             .await;
         assert_eq!(status, StatusCode::OK);
         assert!(ctype.unwrap_or_default().starts_with("text/html"));

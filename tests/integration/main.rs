@@ -25,6 +25,7 @@ mod search;
 mod seed;
 mod statements;
 mod subscriptions;
+mod webapp;
 mod writes;
 
 pub use serde_json::{Value, json};

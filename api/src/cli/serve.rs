@@ -48,7 +48,8 @@ pub(super) async fn run(config: Config) -> CliResult {
     tracing::info!(
         address = %config.listen,
         database = if config.is_embedded_database() { "sqlite" } else { "postgres" },
-        "Berguru is serving GraphiQL at http://{}/ and GraphQL at http://{}/graphql",
+        "Berguru is serving the web app at http://{}/, GraphiQL at http://{}/graphiql and GraphQL at http://{}/graphql",
+        config.listen,
         config.listen,
         config.listen
     );

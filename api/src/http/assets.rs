@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-/// The GraphiQL page; its scripts and styles come from this server
+/// The GraphiQL page (at `/graphiql`); its scripts and styles come from this server
 /// (`/assets/graphiql/*`), never a CDN: government networks are often closed.
 pub(super) async fn graphiql() -> Html<&'static str> {
     Html(include_str!("../../assets/graphiql/index.html"))

@@ -201,23 +201,31 @@ async fn run(
 /// [`auth::authenticate`]); a refusal is the 401 to answer. Anonymous
 /// callers are refused when the server requires a token for reads.
 pub(super) async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
-    let unauthorized = |e| error_response(StatusCode::UNAUTHORIZED, e);
+    authenticate(state, headers)
+        .await
+        .map_err(|e| error_response(StatusCode::UNAUTHORIZED, e))
+}
+
+/// [`viewer`] as an error rather than a response (the web app renders its
+/// own page for it).
+pub(crate) async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Viewer, ApiError> {
     let header = match headers.get(header::AUTHORIZATION).map(|v| v.to_str()) {
         None => None,
         Some(Ok(v)) => Some(v),
         Some(Err(_)) => {
-            return Err(unauthorized(ApiError::unauthenticated(
+            return Err(ApiError::unauthenticated(
                 "the Authorization header is not text",
-            )));
+            ));
         }
     };
-    let viewer = auth::authenticate(&state.db, header)
-        .await
-        .map_err(unauthorized)?;
+    let viewer = auth::authenticate(&state.db, header).await?;
     if viewer == Viewer::Anonymous && state.require_token_for_reads {
-        return Err(unauthorized(ApiError::unauthenticated(
+        return Err(ApiError::unauthenticated(
             "this server requires a token: send `Authorization: Bearer <token>`",
-        )));
+        ));
     }
     Ok(viewer)
 }

@@ -1,7 +1,8 @@
 //! The HTTP surface: GraphQL at `/graphql` (POST, and GET for queries) and
-//! `/graphql/ws` (subscriptions), GraphiQL at `/`, liveness at `/healthz`,
-//! readiness at `/readyz`, Prometheus text at `/metrics`, and a visit plan
-//! as iCalendar at `/visits/plan.ics`.
+//! `/graphql/ws` (subscriptions), GraphiQL at `/graphiql`, liveness at
+//! `/healthz`, readiness at `/readyz`, Prometheus text at `/metrics`, a visit
+//! plan as iCalendar at `/visits/plan.ics`, and the web app for officials at
+//! `/` and its pages (routes in [`crate::web`]).
 //!
 //! This file holds the state every handler shares and the route table; each
 //! concern has its own module:
@@ -14,7 +15,7 @@
 //! | `middleware` | request id, CORS |
 //! | `metrics` | `/metrics` (the counters live in [`crate::metrics`]) |
 //! | `ics` | `/visits/plan.ics` |
-//! | `assets` | the GraphiQL page and its assets |
+//! | `assets` | the GraphiQL page (`/graphiql`) and its assets |
 //! | `health` | `/healthz`, `/readyz` |
 
 mod assets;
@@ -81,7 +82,8 @@ impl AppState {
 /// The router of the whole service.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/", get(assets::graphiql))
+        .merge(crate::web::routes())
+        .route("/graphiql", get(assets::graphiql))
         .route("/assets/graphiql/{file}", get(assets::graphiql_asset))
         .route(
             "/graphql",
@@ -92,6 +94,7 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
         .route("/visits/plan.ics", get(ics::visit_plan_ics))
+        .fallback(crate::web::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(
             state.limits.max_body_bytes,
         ))
