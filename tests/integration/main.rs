@@ -10,6 +10,7 @@ mod bulk;
 mod errors;
 mod federation;
 mod fixtures;
+mod fuzz;
 mod generate;
 mod guru;
 mod http;
