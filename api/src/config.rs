@@ -66,6 +66,9 @@ pub struct Config {
     pub search: SearchConfig,
     /// Weights of the guru score (`findGurus`).
     pub guru: crate::domain::guru::GuruWeights,
+    /// On SIGTERM or Ctrl-C, how long requests in flight may take to
+    /// finish before the process exits anyway (seconds).
+    pub shutdown_grace_secs: u64,
 }
 
 /// Which search engine answers, and how to reach Meilisearch.
@@ -159,6 +162,7 @@ impl Default for Config {
             cors_allowed_origins: Vec::new(),
             search: SearchConfig::default(),
             guru: crate::domain::guru::GuruWeights::default(),
+            shutdown_grace_secs: 20,
         }
     }
 }
@@ -189,6 +193,7 @@ struct Layer {
     log: Option<String>,
     require_token_for_reads: Option<bool>,
     cors_allowed_origins: Option<Vec<String>>,
+    shutdown_grace_secs: Option<u64>,
     meili_url: Option<String>,
     meili_api_key: Option<Secret>,
     meili_search_key: Option<Secret>,
@@ -264,6 +269,7 @@ impl Layer {
                 .map(Secret),
             meili_index_prefix: env.text("BERGURU_MEILI_INDEX_PREFIX"),
             search_timeout_ms: env.num("BERGURU_SEARCH_TIMEOUT_MS")?,
+            shutdown_grace_secs: env.num("BERGURU_SHUTDOWN_GRACE_SECS")?,
             guru_weight_relevance: env.weight("BERGURU_GURU_WEIGHT_RELEVANCE")?,
             guru_weight_evidence: env.weight("BERGURU_GURU_WEIGHT_EVIDENCE")?,
             guru_weight_transfers: env.weight("BERGURU_GURU_WEIGHT_TRANSFERS")?,
@@ -385,6 +391,7 @@ impl Config {
             log,
             require_token_for_reads,
             cors_allowed_origins,
+            shutdown_grace_secs,
             meili_url,
             meili_api_key,
             meili_search_key,
@@ -404,6 +411,7 @@ impl Config {
         set(&mut self.log, log);
         set(&mut self.require_token_for_reads, require_token_for_reads);
         set(&mut self.cors_allowed_origins, cors_allowed_origins);
+        set(&mut self.shutdown_grace_secs, shutdown_grace_secs);
         let l = &mut self.limits;
         set(&mut l.default_page_size, default_page_size);
         set(&mut l.max_page_size, max_page_size);

@@ -92,10 +92,28 @@ pub(super) async fn graphql_ws(
     let executor = SocketExecutor::new(state.clone());
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            async_graphql_axum::GraphQLWebSocket::new(socket, executor, protocol)
+        .on_upgrade(move |socket| async move {
+            use futures_util::{SinkExt, StreamExt};
+            let shutdown = state.shutdown.clone();
+            let (mut tx, rx) = socket.split();
+            // On shutdown the client's side is cut, which ends the
+            // operations; then the client gets a close frame (1001).
+            let stopping = shutdown.clone();
+            let rx = rx.take_until(async move { stopping.wait().await });
+            async_graphql_axum::GraphQLWebSocket::new_with_pair(&mut tx, rx, executor, protocol)
                 .on_connection_init(move |payload| connection_data(state, payload))
                 .serve()
+                .await;
+            if shutdown.started() {
+                let close = axum::extract::ws::CloseFrame {
+                    code: axum::extract::ws::close_code::AWAY,
+                    reason: "the server is shutting down; reconnect".into(),
+                };
+                let _ = tx
+                    .send(axum::extract::ws::Message::Close(Some(close)))
+                    .await;
+                let _ = tx.close().await;
+            }
         })
 }
 

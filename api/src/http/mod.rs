@@ -24,6 +24,7 @@ mod health;
 mod ics;
 mod metrics;
 mod middleware;
+mod serve;
 pub mod spec;
 
 use axum::Router;
@@ -32,6 +33,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::graphql::AppSchema;
 pub use execute::execute_batched;
+pub use serve::serve;
 
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
@@ -54,9 +56,24 @@ pub struct AppState {
     pub guru: crate::domain::guru::GuruWeights,
     /// Whole responses to recent queries (`None`: off).
     pub response_cache: Option<std::sync::Arc<crate::response_cache::ResponseCache>>,
+    /// This replica's event bus (what its subscriptions listen to).
+    pub events: crate::events::EventBus,
+    /// SQLite: where requests' writes queue their events until commit.
+    pub sink: Option<crate::events::Sink>,
+    /// PostgreSQL: the listener bringing every replica's events and cache
+    /// invalidations to this one (aborted with the last clone).
+    pub listener: Option<std::sync::Arc<crate::events::Listener>>,
+    /// The process's shutdown: `/readyz`, WebSockets and the outbox worker
+    /// watch it.
+    pub shutdown: crate::shutdown::Shutdown,
 }
 
 impl AppState {
+    /// True unless this replica's PostgreSQL listener is disconnected.
+    pub fn events_listening(&self) -> bool {
+        self.listener.as_ref().is_none_or(|l| l.connected())
+    }
+
     /// Runs one GraphQL request with its own DataLoader (whose cache lives
     /// only as long as the request); see [`execute_batched`].
     pub async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
@@ -72,7 +89,7 @@ impl AppState {
     ) -> (async_graphql::Response, bool) {
         self.gate
             .run(request, self.response_cache.as_deref(), |r| {
-                execute_batched(&self.schema, &self.db, r)
+                execute_batched(&self.schema, &self.db, self.sink.as_ref(), r)
             })
             .await
     }

@@ -527,7 +527,7 @@ pub async fn import_practices(
 
 async fn finish(txn: sea_orm::DatabaseTransaction, report: &mut ImportReport) -> Result<()> {
     if report.errors.is_empty() && !report.dry_run {
-        txn.commit().await?;
+        write::commit(txn).await?;
         report.committed = true;
     } else {
         txn.rollback().await?;
