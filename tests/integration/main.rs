@@ -12,6 +12,7 @@ mod federation;
 mod fixtures;
 mod generate;
 mod guru;
+mod hostile_text;
 mod http;
 mod http_spec;
 mod introspection;
