@@ -219,7 +219,19 @@ async fn run(
 /// [`auth::authenticate`]); a refusal is the 401 to answer. Anonymous
 /// callers are refused when the server requires a token for reads.
 pub(super) async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
-    let unauthorized = |e| error_response(StatusCode::UNAUTHORIZED, e);
+    // A token that cannot be checked because the database is unreachable
+    // is no refusal: 503, to retry.
+    let unauthorized = |e: ApiError| match e {
+        ApiError::ServiceUnavailable {
+            retry_after_secs, ..
+        } => {
+            let mut r = error_response(StatusCode::SERVICE_UNAVAILABLE, e);
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, retry_after_secs.into());
+            r
+        }
+        e => error_response(StatusCode::UNAUTHORIZED, e),
+    };
     let header = match headers.get(header::AUTHORIZATION).map(|v| v.to_str()) {
         None => None,
         Some(Ok(v)) => Some(v),
