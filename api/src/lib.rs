@@ -73,5 +73,8 @@ pub fn state_with_guru(
         events: bus,
         listener,
         shutdown: shutdown::Shutdown::default(),
+        anonymous_operations: None,
+        rate_limiter: http::rate_limit::RateLimiter::new(limits.rate_limit_per_minute)
+            .map(std::sync::Arc::new),
     }
 }

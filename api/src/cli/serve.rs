@@ -37,6 +37,17 @@ pub(super) async fn run(config: Config) -> CliResult {
         state.shutdown.clone(),
     );
     state.require_token_for_reads = config.require_token_for_reads;
+    if config.anonymous_persisted_only
+        && let Some(path) = &config.persisted_operations_file
+    {
+        let registered = api::graphql::registered::RegisteredOperations::load(path)
+            .map_err(|e| format!("persisted_operations_file: {e}"))?;
+        tracing::info!(
+            operations = registered.len(),
+            "clients without a token may run only the registered operations"
+        );
+        state.anonymous_operations = Some(std::sync::Arc::new(registered));
+    }
     state.cors_allowed_origins = config.cors_allowed_origins.clone();
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

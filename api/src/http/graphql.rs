@@ -140,6 +140,14 @@ async fn connection_data(
             ApiError::unauthenticated("this server requires a token in connection_init").into(),
         );
     }
+    // Registered operations only, for clients without a token: over the
+    // WebSocket that means no anonymous connection at all.
+    if viewer == Viewer::Anonymous && state.anonymous_operations.is_some() {
+        return Err(ApiError::unauthenticated(
+            "this server runs only registered operations for clients without a token; a WebSocket needs a token in connection_init",
+        )
+        .into());
+    }
     let mut data = async_graphql::Data::default();
     data.insert(viewer);
     Ok(data)
@@ -183,6 +191,17 @@ async fn run(
     let request = match spec::build_request(params) {
         Ok(r) => r,
         Err(r) => return r.into_response(media),
+    };
+    let request = match (&viewer, &state.anonymous_operations) {
+        (Viewer::Anonymous, Some(registered)) => match registered.admit(request) {
+            Ok(r) => r,
+            Err(refused) => {
+                let (status, body) =
+                    spec::serialise(async_graphql::Response::from_errors(vec![refused]), media);
+                return spec::with_body(status, Bytes::from(body), media);
+            }
+        },
+        _ => request,
     };
     let operation = request.operation_name.clone();
     let (response, is_query) = state.execute_op(request.data(viewer)).await;

@@ -24,6 +24,7 @@ mod health;
 mod ics;
 mod metrics;
 mod middleware;
+pub mod rate_limit;
 mod serve;
 pub mod spec;
 
@@ -66,6 +67,12 @@ pub struct AppState {
     /// The process's shutdown: `/readyz`, WebSockets and the outbox worker
     /// watch it.
     pub shutdown: crate::shutdown::Shutdown,
+    /// With `anonymous_persisted_only`: the only operations clients
+    /// without a token may run (`None`: anyone may run anything).
+    pub anonymous_operations:
+        Option<std::sync::Arc<crate::graphql::registered::RegisteredOperations>>,
+    /// The per-client request budget (`None`: off).
+    pub rate_limiter: Option<std::sync::Arc<rate_limit::RateLimiter>>,
 }
 
 impl AppState {
@@ -111,6 +118,10 @@ pub fn app(state: AppState) -> Router {
         .route("/visits/plan.ics", get(ics::visit_plan_ics))
         .layer(axum::extract::DefaultBodyLimit::max(
             state.limits.max_body_bytes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::limit,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -19,8 +19,12 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let shutdown = state.shutdown.clone();
     let stopping = shutdown.clone();
-    let server = axum::serve(listener, app(state))
-        .with_graceful_shutdown(async move { stopping.wait().await });
+    // The peer address is the client of the request budget.
+    let server = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move { stopping.wait().await });
     let mut server = tokio::spawn(async move { server.await });
     tokio::select! {
         ended = &mut server => return ended.map_err(std::io::Error::other)?,
