@@ -266,3 +266,106 @@ scenario!(
         app.close().await;
     }
 );
+
+scenario!(
+    a_renewal_publishes_the_follow_up_agreement_too,
+    with_demo,
+    |app| async move {
+        let mut stream = subscribe(
+            &app,
+            r#"subscription { agreementStageChanged(regionCode: "32.11") { stage agreement { id renews { id } } } }"#,
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let lebak = app.token("editor", Some("36.02")).await;
+        let d = app
+            .data_as(
+                &lebak,
+                r#"mutation { createAgreement(input: { title: "KSB SPBE", category: BETWEEN_REGIONS, parties: [{ regionCode: "36.02" }, { regionCode: "32.11" }] }) { agreement { id } } }"#,
+                json!({}),
+            )
+            .await;
+        let id = d["createAgreement"]["agreement"]["id"].clone();
+        let stages = [
+            "UNDER_REVIEW",
+            "OFFERED",
+            "FRAMEWORK_DRAFTED",
+            "FRAMEWORK_SIGNED",
+            "IN_IMPLEMENTATION",
+            "RENEWED",
+        ];
+        for to in stages {
+            app.data_as(
+                &lebak,
+                "mutation ($id: ID!, $to: AgreementStage!) { advanceAgreement(input: { id: $id, to: $to }) { agreement { stage } } }",
+                json!({ "id": id, "to": to }),
+            )
+            .await;
+        }
+        let mut heard = Vec::new();
+        for _ in 0..=stages.len() + 1 {
+            let e = next(&mut stream).await;
+            heard.push(e["data"]["agreementStageChanged"].clone());
+        }
+        let of_old: Vec<&str> = heard
+            .iter()
+            .filter(|e| e["agreement"]["id"] == id)
+            .map(|e| e["stage"].as_str().unwrap())
+            .collect();
+        assert_eq!(of_old[0], "PROPOSED");
+        assert_eq!(&of_old[1..], &stages, "{heard:#?}");
+        // The follow-up agreement the renewal created, as a new proposal.
+        let follow_up: Vec<&Value> = heard
+            .iter()
+            .filter(|e| e["agreement"]["renews"]["id"] == id)
+            .collect();
+        assert_eq!(follow_up.len(), 1, "{heard:#?}");
+        assert_eq!(follow_up[0]["stage"], "PROPOSED");
+        app.close().await;
+    }
+);
+
+scenario!(
+    a_saved_visit_plan_publishes_one_event_per_visit_on_every_replica_s_bus,
+    with_demo,
+    |app| async move {
+        // No subscription field shows visits yet; the bus every replica's
+        // subscriptions read from does carry them (on PostgreSQL through
+        // the listener), one per committed visit, none for a refused plan.
+        let mut bus = app.state.events.subscribe();
+        let lebak = app.token("editor", Some("36.02")).await;
+        const SAVE: &str =
+            r#"mutation ($i: SaveVisitPlanInput!) { saveVisitPlan(input: $i) { visits { id } } }"#;
+        let input = json!({ "seeker": "36.02", "delegationSize": 12, "stops": [
+            { "host": "32.11", "startsOn": "2026-12-01" },
+            { "host": "32.73", "startsOn": "2026-12-02" } ] });
+        let mut twice = input.clone();
+        twice["stops"][1]["host"] = json!("32.11");
+        expect_error(
+            &app.query_as(&lebak, SAVE, json!({ "i": twice })).await,
+            "BAD_USER_INPUT",
+        );
+        let d = app.data_as(&lebak, SAVE, json!({ "i": input })).await;
+        let mut want: Vec<String> = d["saveVisitPlan"]["visits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["id"].as_str().unwrap().to_owned())
+            .collect();
+        want.sort();
+        let mut heard = Vec::new();
+        while heard.len() < want.len() {
+            let e = tokio::time::timeout(Duration::from_secs(10), bus.recv())
+                .await
+                .expect("an event within 10 s")
+                .unwrap();
+            if let api::events::Event::Changed { object, id } = e
+                && object == "Visit"
+            {
+                heard.push(id);
+            }
+        }
+        heard.sort();
+        assert_eq!(heard, want);
+        app.close().await;
+    }
+);
