@@ -19,6 +19,8 @@ struct Recorder {
     in_flight: Mutex<HashSet<String>>,
     overlaps: AtomicUsize,
     last: Mutex<HashMap<String, ::search::Document>>,
+    /// Started at the first upsert, when set: a shutdown mid-batch.
+    stop_on_first_upsert: Option<api::shutdown::Shutdown>,
 }
 
 #[async_trait::async_trait]
@@ -40,6 +42,9 @@ impl ::search::SearchEngine for Recorder {
             }
         }
         let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        if let Some(s) = &self.stop_on_first_upsert {
+            s.begin();
+        }
         tokio::time::sleep(Duration::from_millis((n % 4) as u64)).await;
         let result = {
             // Applied and recorded in one step: `last` is the index's order.
@@ -95,6 +100,7 @@ scenario!(
             in_flight: Mutex::default(),
             overlaps: AtomicUsize::new(0),
             last: Mutex::default(),
+            stop_on_first_upsert: None,
         });
         let engine: api::search_sync::Engine = recorder.clone();
         let workers: Vec<_> = (0..3)
@@ -208,6 +214,99 @@ scenario!(
         let Ok(app) = Arc::try_unwrap(app) else {
             panic!("writers are done")
         };
+        app.close().await;
+    }
+);
+
+scenario!(
+    a_worker_told_to_stop_ends_between_batches_and_loses_no_row,
+    with_demo,
+    |app| async move {
+        let shutdown = api::shutdown::Shutdown::default();
+        let recorder = Arc::new(Recorder {
+            inner: app.state.search.clone(),
+            calls: AtomicUsize::new(0),
+            in_flight: Mutex::default(),
+            overlaps: AtomicUsize::new(0),
+            last: Mutex::default(),
+            stop_on_first_upsert: Some(shutdown.clone()),
+        });
+        let admin = app.token("admin", None).await;
+        let mut ids = Vec::new();
+        for i in 0..30 {
+            let d = app
+                .data_as(
+                    &admin,
+                    r#"mutation ($t: String!) { createPractice(input: { title: $t, summary: "Saat berhenti", ownerRegionCode: "32.11", sectors: [HEALTH], form: OTHER }) { practice { id } } }"#,
+                    json!({ "t": format!("Praktik saat berhenti {i}") }),
+                )
+                .await;
+            ids.push(
+                d["createPractice"]["practice"]["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+        // Indexed; then one update each leaves 30 rows waiting (with the
+        // index's counts right, so the worker does not start by a rebuild).
+        app.sync_search().await;
+        for id in &ids {
+            app.data_as(
+                &admin,
+                UPDATE,
+                json!({ "id": id, "v": 1, "t": format!("Praktik diubah {id}") }),
+            )
+            .await;
+        }
+        // More than one batch (200 rows): 30 + 240 rows.
+        for _ in 0..8 {
+            for id in &ids {
+                api::search_sync::enqueue(&app.db, ::search::DocKind::Practice, id)
+                    .await
+                    .unwrap();
+            }
+        }
+        let engine: api::search_sync::Engine = recorder.clone();
+        let worker = api::search_sync::spawn_worker_until(
+            app.db.clone(),
+            engine,
+            Duration::from_millis(2),
+            None,
+            shutdown.clone(),
+        );
+        // The shutdown starts while the first batch is with the engine.
+        tokio::time::timeout(Duration::from_secs(10), worker)
+            .await
+            .expect("the worker stops within 10 s")
+            .unwrap();
+        // The batch under way finished and committed; the next did not
+        // start: its rows wait for the next start.
+        let backlog = api::search_sync::backlog(&app.db).await.unwrap();
+        assert_eq!(backlog, 270 - 200, "one batch sent, the rest kept");
+        assert_eq!(recorder.calls.load(Ordering::SeqCst), 1);
+        let last = recorder.last.lock().unwrap().clone();
+        let mut sent = 0;
+        for id in &ids {
+            match last.get(id) {
+                Some(doc) => {
+                    let want = api::search_sync::practice_document(&app.db, id.parse().unwrap())
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    assert_eq!(doc, &::search::Document::Practice(want));
+                    sent += 1;
+                }
+                None => panic!("{id} was in the batch under way but not sent"),
+            }
+        }
+        // What was left is sent by the next worker.
+        app.sync_search().await;
+        assert_eq!(api::search_sync::backlog(&app.db).await.unwrap(), 0);
+        eprintln!(
+            "{:?}: stopped after one batch ({sent} of 30 practices sent), {backlog} rows left for the next start",
+            app.backend
+        );
         app.close().await;
     }
 );
