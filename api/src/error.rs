@@ -133,8 +133,9 @@ pub const DATABASE_RETRY_AFTER_SECS: u32 = 2;
 
 /// Whether `e` says the database cannot be reached (as opposed to a
 /// statement it refused): no connection in time, a connection lost or
-/// refused, or the server shutting down or starting up (SQLSTATE classes
-/// 08 and 57P).
+/// refused, the server shutting down or starting up (SQLSTATE classes 08
+/// and 57P), or SQLite still locked by another process after its busy
+/// timeout (5 s).
 pub fn database_unreachable(e: &DbErr) -> bool {
     use sea_orm::RuntimeErr;
     use sea_orm::sqlx::Error as Sqlx;
@@ -149,9 +150,11 @@ pub fn database_unreachable(e: &DbErr) -> bool {
             | Sqlx::PoolClosed
             | Sqlx::WorkerCrashed => true,
             Sqlx::Protocol(m) => m.contains("EOF") || m.contains("closed"),
-            Sqlx::Database(d) => d
-                .code()
-                .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+            // SQLite: SQLITE_BUSY (5) and its extended codes once the busy
+            // timeout ran out: another process holds the write lock.
+            Sqlx::Database(d) => d.code().is_some_and(|c| {
+                c.starts_with("08") || c.starts_with("57P") || matches!(&*c, "5" | "261" | "517")
+            }),
             _ => false,
         },
         DbErr::Conn(_) => true,

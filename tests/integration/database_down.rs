@@ -1,7 +1,8 @@
 //! PostgreSQL cut off behind a TCP proxy the test controls: clients get
 //! `SERVICE_UNAVAILABLE` with a retry hint (never `INTERNAL_SERVER_ERROR`),
 //! `/readyz` answers 503, and service returns by itself once the database
-//! is reachable again. (SQLite is a file in the process: nothing to cut.)
+//! is reachable again. SQLite (a file in the process: nothing to cut)
+//! locked by another writer gets the same code after a bounded wait.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -181,5 +182,50 @@ async fn postgres_cut_off_answers_service_unavailable_and_recovers() {
     );
     drop(state);
     let _ = db.close().await;
+    app.close().await;
+}
+
+// SQLite: another process holding the write lock. A write waits for the
+// busy timeout (5 s), then gets SERVICE_UNAVAILABLE, never a hang; reads
+// go on meanwhile (WAL), and once the lock is released writes succeed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_locked_by_another_writer_answers_service_unavailable_after_a_bounded_wait() {
+    use sea_orm::TransactionTrait;
+    let app = TestApp::with_demo(Backend::Sqlite).await.unwrap();
+    // The token first: making one is a write too.
+    let token = app.token("editor", Some("32.11")).await;
+    let other = api::db::connect_url(&app.url, 1).await.unwrap();
+    let lock = other
+        .begin_with_options(sea_orm::TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let write = app
+        .query_as(
+            &token,
+            r#"mutation { createPractice(input: { title: "Saat terkunci", summary: "x", ownerRegionCode: "32.11", sectors: [HEALTH], form: OTHER }) { practice { id } } }"#,
+            json!({}),
+        )
+        .await;
+    let waited = started.elapsed();
+    let e = expect_error(&write, "SERVICE_UNAVAILABLE");
+    assert_eq!(e["extensions"]["retryAfterSeconds"], 2);
+    assert!(waited < Duration::from_secs(15), "{waited:?}");
+    let read = app.query(READ).await;
+    assert!(read.get("errors").is_none(), "{read:#}");
+    lock.rollback().await.unwrap();
+    let _ = other.close().await;
+    let ok = app
+        .query_as(
+            &token,
+            r#"mutation { createPractice(input: { title: "Setelah terkunci", summary: "x", ownerRegionCode: "32.11", sectors: [HEALTH], form: OTHER }) { practice { id } } }"#,
+            json!({}),
+        )
+        .await;
+    assert!(ok.get("errors").is_none(), "{ok:#}");
+    eprintln!("SQLite locked by another writer: SERVICE_UNAVAILABLE after {waited:?}");
     app.close().await;
 }
