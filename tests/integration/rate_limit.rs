@@ -108,6 +108,14 @@ scenario!(
             send(&app, "10.0.0.1", Some(&token), "/graphql").await.0,
             StatusCode::TOO_MANY_REQUESTS
         );
+        // Operators see the refusals.
+        let (_, metrics, _) = app
+            .http(Request::get("/metrics").body(Body::empty()).unwrap())
+            .await;
+        assert!(
+            metrics.contains("berguru_graphql_errors_total{code=\"RATE_LIMITED\"} 3"),
+            "{metrics}"
+        );
         app.close().await;
     }
 );

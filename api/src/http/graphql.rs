@@ -196,6 +196,7 @@ async fn run(
         (Viewer::Anonymous, Some(registered)) => match registered.admit(request) {
             Ok(r) => r,
             Err(refused) => {
+                state.metrics.refused("PERSISTED_QUERY_REQUIRED");
                 let (status, body) =
                     spec::serialise(async_graphql::Response::from_errors(vec![refused]), media);
                 return spec::with_body(status, Bytes::from(body), media);

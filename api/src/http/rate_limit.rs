@@ -113,6 +113,7 @@ pub(super) async fn limit(
     match limiter.check(&who) {
         Ok(()) => next.run(req).await,
         Err(retry_after) => {
+            state.metrics.refused("RATE_LIMITED");
             let body = serde_json::json!({ "errors": [{
                 "message": format!(
                     "too many requests from this client (at most {} a minute); retry after {retry_after} s",
