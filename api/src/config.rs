@@ -66,6 +66,14 @@ pub struct Config {
     pub search: SearchConfig,
     /// Weights of the guru score (`findGurus`).
     pub guru: crate::domain::guru::GuruWeights,
+    /// On SIGTERM or Ctrl-C, how long requests in flight may take to
+    /// finish before the process exits anyway (seconds).
+    pub shutdown_grace_secs: u64,
+    /// The operations registered for clients without a token (see
+    /// `graphql::registered`).
+    pub persisted_operations_file: Option<PathBuf>,
+    /// Clients without a token may run only the registered operations.
+    pub anonymous_persisted_only: bool,
 }
 
 /// Which search engine answers, and how to reach Meilisearch.
@@ -126,6 +134,14 @@ pub struct Limits {
     /// Longest a cached response is served, seconds (writes through
     /// Berguru invalidate at once; this bounds writes made behind its back).
     pub response_cache_ttl_secs: u64,
+    /// Requests per minute each client may send to `/graphql`,
+    /// `/graphql/ws` and `/visits/plan.ics` (a client is its
+    /// `Authorization` header, else its IP address); beyond it HTTP 429
+    /// `RATE_LIMITED` with `Retry-After`. 0 (the default): no limit.
+    pub rate_limit_per_minute: u32,
+    /// Take the client's IP address from the first `X-Forwarded-For`
+    /// entry (only behind a proxy that sets it), not from the connection.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Limits {
@@ -141,6 +157,8 @@ impl Default for Limits {
             apq_cache_size: 1000,
             response_cache_mb: 64,
             response_cache_ttl_secs: 30,
+            rate_limit_per_minute: 0,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -159,6 +177,9 @@ impl Default for Config {
             cors_allowed_origins: Vec::new(),
             search: SearchConfig::default(),
             guru: crate::domain::guru::GuruWeights::default(),
+            shutdown_grace_secs: 20,
+            persisted_operations_file: None,
+            anonymous_persisted_only: false,
         }
     }
 }
@@ -189,6 +210,11 @@ struct Layer {
     log: Option<String>,
     require_token_for_reads: Option<bool>,
     cors_allowed_origins: Option<Vec<String>>,
+    shutdown_grace_secs: Option<u64>,
+    rate_limit_per_minute: Option<u32>,
+    trust_forwarded_for: Option<bool>,
+    persisted_operations_file: Option<PathBuf>,
+    anonymous_persisted_only: Option<bool>,
     meili_url: Option<String>,
     meili_api_key: Option<Secret>,
     meili_search_key: Option<Secret>,
@@ -264,6 +290,13 @@ impl Layer {
                 .map(Secret),
             meili_index_prefix: env.text("BERGURU_MEILI_INDEX_PREFIX"),
             search_timeout_ms: env.num("BERGURU_SEARCH_TIMEOUT_MS")?,
+            shutdown_grace_secs: env.num("BERGURU_SHUTDOWN_GRACE_SECS")?,
+            rate_limit_per_minute: env.num("BERGURU_RATE_LIMIT_PER_MINUTE")?,
+            trust_forwarded_for: env.flag("BERGURU_TRUST_FORWARDED_FOR")?,
+            persisted_operations_file: env
+                .text("BERGURU_PERSISTED_OPERATIONS_FILE")
+                .map(PathBuf::from),
+            anonymous_persisted_only: env.flag("BERGURU_ANONYMOUS_PERSISTED_ONLY")?,
             guru_weight_relevance: env.weight("BERGURU_GURU_WEIGHT_RELEVANCE")?,
             guru_weight_evidence: env.weight("BERGURU_GURU_WEIGHT_EVIDENCE")?,
             guru_weight_transfers: env.weight("BERGURU_GURU_WEIGHT_TRANSFERS")?,
@@ -385,6 +418,11 @@ impl Config {
             log,
             require_token_for_reads,
             cors_allowed_origins,
+            shutdown_grace_secs,
+            rate_limit_per_minute,
+            trust_forwarded_for,
+            persisted_operations_file,
+            anonymous_persisted_only,
             meili_url,
             meili_api_key,
             meili_search_key,
@@ -404,6 +442,12 @@ impl Config {
         set(&mut self.log, log);
         set(&mut self.require_token_for_reads, require_token_for_reads);
         set(&mut self.cors_allowed_origins, cors_allowed_origins);
+        set(&mut self.shutdown_grace_secs, shutdown_grace_secs);
+        set(
+            &mut self.persisted_operations_file,
+            persisted_operations_file.map(Some),
+        );
+        set(&mut self.anonymous_persisted_only, anonymous_persisted_only);
         let l = &mut self.limits;
         set(&mut l.default_page_size, default_page_size);
         set(&mut l.max_page_size, max_page_size);
@@ -414,6 +458,8 @@ impl Config {
         set(&mut l.max_body_bytes, max_body_bytes);
         set(&mut l.response_cache_mb, response_cache_mb);
         set(&mut l.response_cache_ttl_secs, response_cache_ttl_secs);
+        set(&mut l.rate_limit_per_minute, rate_limit_per_minute);
+        set(&mut l.trust_forwarded_for, trust_forwarded_for);
         let s = &mut self.search;
         set(&mut s.meili_url, meili_url.map(Some));
         set(&mut s.meili_api_key, meili_api_key.map(Some));
@@ -454,6 +500,12 @@ impl Config {
             return Err(ConfigError::Invalid {
                 key: "meili_url",
                 message: "must start with http:// (this build has no TLS client; reach Meilisearch on a private network or through a local TLS proxy)".into(),
+            });
+        }
+        if self.anonymous_persisted_only && self.persisted_operations_file.is_none() {
+            return Err(ConfigError::Invalid {
+                key: "anonymous_persisted_only",
+                message: "needs persisted_operations_file, the operations clients without a token may run".into(),
             });
         }
         if self.search.timeout_ms == 0 {

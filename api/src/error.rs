@@ -36,6 +36,13 @@ pub enum ApiError {
     /// The search engine cannot answer now (down, slow or failing); writes
     /// still succeed and reach it later through the outbox.
     SearchUnavailable { message: String },
+    /// The database cannot be reached now (down, restarting, cut off, or
+    /// no connection free in time); nothing was written. Retry after
+    /// `retry_after_secs` (also in `extensions.retryAfterSeconds`).
+    ServiceUnavailable {
+        message: String,
+        retry_after_secs: u32,
+    },
     /// Something broke on our side; the cause is logged, never shown.
     Internal { id: uuid::Uuid },
 }
@@ -100,6 +107,7 @@ impl ApiError {
             Self::Forbidden { .. } => "FORBIDDEN",
             Self::Conflict { .. } => "CONFLICT",
             Self::SearchUnavailable { .. } => "SEARCH_UNAVAILABLE",
+            Self::ServiceUnavailable { .. } => "SERVICE_UNAVAILABLE",
             Self::Internal { .. } => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -112,21 +120,78 @@ impl ApiError {
             | Self::Unauthenticated { message }
             | Self::Forbidden { message }
             | Self::Conflict { message }
-            | Self::SearchUnavailable { message } => message,
+            | Self::SearchUnavailable { message }
+            | Self::ServiceUnavailable { message, .. } => message,
             Self::Internal { .. } => "Internal error",
+        }
+    }
+}
+
+/// Seconds a client is asked to wait before retrying when the database
+/// cannot be reached.
+pub const DATABASE_RETRY_AFTER_SECS: u32 = 2;
+
+/// Whether `e` says the database cannot be reached (as opposed to a
+/// statement it refused): no connection in time, a connection lost or
+/// refused, the server shutting down or starting up (SQLSTATE classes 08
+/// and 57P), or SQLite still locked by another process after its busy
+/// timeout (5 s).
+pub fn database_unreachable(e: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    match e {
+        DbErr::ConnectionAcquire(_) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => match &**e {
+            Sqlx::Io(_)
+            | Sqlx::Tls(_)
+            | Sqlx::PoolTimedOut
+            | Sqlx::PoolClosed
+            | Sqlx::WorkerCrashed => true,
+            Sqlx::Protocol(m) => m.contains("EOF") || m.contains("closed"),
+            // SQLite: SQLITE_BUSY (5) and its extended codes once the busy
+            // timeout ran out: another process holds the write lock.
+            Sqlx::Database(d) => d.code().is_some_and(|c| {
+                c.starts_with("08") || c.starts_with("57P") || matches!(&*c, "5" | "261" | "517")
+            }),
+            _ => false,
+        },
+        DbErr::Conn(_) => true,
+        _ => false,
+    }
+}
+
+impl ApiError {
+    /// The database cannot be reached: logged as a warning, told to the
+    /// client with a retry hint.
+    fn unreachable(cause: &DbErr) -> Self {
+        tracing::warn!(error = %cause, "database unreachable");
+        Self::ServiceUnavailable {
+            message: "the database cannot be reached right now; nothing was changed, retry shortly"
+                .to_owned(),
+            retry_after_secs: DATABASE_RETRY_AFTER_SECS,
         }
     }
 }
 
 impl From<DbErr> for ApiError {
     fn from(e: DbErr) -> Self {
-        Self::internal(&e)
+        if database_unreachable(&e) {
+            Self::unreachable(&e)
+        } else {
+            Self::internal(&e)
+        }
     }
 }
 
 impl From<Arc<DbErr>> for ApiError {
     fn from(e: Arc<DbErr>) -> Self {
-        Self::internal(e.as_ref())
+        if database_unreachable(&e) {
+            Self::unreachable(&e)
+        } else {
+            Self::internal(e.as_ref())
+        }
     }
 }
 
@@ -157,6 +222,9 @@ impl From<ApiError> for async_graphql::Error {
                     field: Some(field), ..
                 } => ext.set("field", field.as_str()),
                 ApiError::Internal { id } => ext.set("errorId", id.to_string()),
+                ApiError::ServiceUnavailable {
+                    retry_after_secs, ..
+                } => ext.set("retryAfterSeconds", *retry_after_secs),
                 _ => {}
             }
         })

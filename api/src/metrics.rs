@@ -60,6 +60,14 @@ impl Metrics {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Counts a request refused before it reached the schema (rate limit,
+    /// unregistered operation) under its error code.
+    pub fn refused(&self, code: &str) {
+        if let Ok(mut errs) = self.errors.lock() {
+            *errs.entry(code.to_owned()).or_default() += 1;
+        }
+    }
+
     /// Records one GraphQL request.
     pub fn record(
         &self,

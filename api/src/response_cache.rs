@@ -14,8 +14,9 @@
 //!   own writes), and after the search outbox worker changes the index.
 //! - Other replicas: on PostgreSQL every write transaction, and every index
 //!   change, sends `NOTIFY berguru_changes` ([`notify_change`], delivered
-//!   at commit), and [`spawn_listener`] bumps the generation on each
-//!   notification. While the listener is not connected, the cache serves
+//!   at commit), and the replica's listener ([`crate::events::Listener`],
+//!   which also carries subscription events; [`spawn_listener`] is a
+//!   cache-only one) bumps the generation on each notification. While the listener is not connected, the cache serves
 //!   nothing.
 //! - Writes that bypass Berguru (SQL by hand) are seen when the entry's
 //!   time to live (`response_cache_ttl_secs`, default 30 s) runs out.
@@ -59,8 +60,7 @@ pub fn spawn_listener(
         return None;
     }
     let pool = db.get_postgres_connection_pool().clone();
-    let mut down = Down { cache, down: false };
-    down.set(true);
+    let mut down = ListenerDown::new(cache);
     Some(tokio::spawn(async move {
         loop {
             if let Err(e) = listen(&pool, &mut down).await {
@@ -73,7 +73,10 @@ pub fn spawn_listener(
     }))
 }
 
-async fn listen(pool: &sea_orm::sqlx::PgPool, down: &mut Down) -> Result<(), sea_orm::sqlx::Error> {
+async fn listen(
+    pool: &sea_orm::sqlx::PgPool,
+    down: &mut ListenerDown,
+) -> Result<(), sea_orm::sqlx::Error> {
     let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(pool).await?;
     listener.listen(CHANNEL).await?;
     // Writes made while no one listened are unknown: start afresh.
@@ -87,13 +90,21 @@ async fn listen(pool: &sea_orm::sqlx::PgPool, down: &mut Down) -> Result<(), sea
 
 /// Counts its listener as down while it is; forgets it when the listener
 /// task ends or is aborted.
-struct Down {
-    cache: Arc<ResponseCache>,
+pub(crate) struct ListenerDown {
+    pub(crate) cache: Arc<ResponseCache>,
     down: bool,
 }
 
-impl Down {
-    fn set(&mut self, down: bool) {
+impl ListenerDown {
+    /// A listener of `cache`, down until it says it listens.
+    pub(crate) fn new(cache: Arc<ResponseCache>) -> Self {
+        let mut d = Self { cache, down: false };
+        d.set(true);
+        d
+    }
+
+    /// Marks the listener down (the cache serves nothing) or up.
+    pub(crate) fn set(&mut self, down: bool) {
         if down != self.down {
             if down {
                 self.cache.listeners_down.fetch_add(1, Ordering::SeqCst);
@@ -105,7 +116,7 @@ impl Down {
     }
 }
 
-impl Drop for Down {
+impl Drop for ListenerDown {
     fn drop(&mut self) {
         self.set(false);
     }
@@ -291,11 +302,7 @@ mod tests {
     fn a_cache_whose_listener_is_down_serves_nothing() {
         let cache = Arc::new(cache(Duration::from_secs(60)));
         cache.put("k".into(), cache.generation(), cached("a"));
-        let mut down = Down {
-            cache: cache.clone(),
-            down: false,
-        };
-        down.set(true);
+        let down = ListenerDown::new(cache.clone());
         assert!(cache.get("k").is_none());
         drop(down);
         assert!(cache.get("k").is_some());

@@ -14,9 +14,11 @@
 //! - [`reindex`] rebuilds everything into fresh indexes and swaps them in,
 //!   so search keeps answering meanwhile.
 //!
-//! Replicas can all run the worker: documents are rebuilt from the database
-//! at the time of sending, and upserts are idempotent, so a row processed
-//! twice does no harm.
+//! Replicas can all run the worker: a batch claims its objects (row locks
+//! and a per-object advisory lock on PostgreSQL, the write lock on SQLite)
+//! until its rows are deleted, and documents are rebuilt from the database
+//! after the claim, so two workers never send one object at once and the
+//! last document sent for an object is built from its newest state.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -27,9 +29,11 @@ use entity::{
     AdoptionStage, AgreementStage, adoption, agreement, agreement_party, agreement_practice,
     outcome, practice, practice_sector, region, search_outbox,
 };
+use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionOptions,
+    TransactionTrait,
 };
 use search::{AgreementDoc, DocKind, Document, PracticeDoc, RegionDoc, SearchEngine};
 use uuid::Uuid;
@@ -96,49 +100,133 @@ pub async fn backlog(db: &DatabaseConnection) -> Result<u64> {
 /// Sends every due outbox row to the engine, a batch at a time; returns the
 /// number of rows confirmed. On an engine failure the batch stays, with its
 /// attempt count raised and its next attempt pushed back, and the error is
-/// returned.
+/// returned. Any number of workers may drain one database at once (see
+/// [`drain_batch`]); it returns when nothing due is left that no other
+/// worker holds.
 pub async fn drain(db: &DatabaseConnection, engine: &dyn SearchEngine) -> Result<usize> {
+    drain_while(db, engine, || true).await
+}
+
+/// [`drain`], checking `go_on` before each batch (a shutdown stops it
+/// between batches).
+pub async fn drain_while(
+    db: &DatabaseConnection,
+    engine: &dyn SearchEngine,
+    go_on: impl Fn() -> bool,
+) -> Result<usize> {
     let mut done = 0;
-    loop {
-        let rows = search_outbox::Entity::find()
-            .filter(search_outbox::Column::NextAttemptAt.lte(Utc::now()))
-            .order_by_asc(search_outbox::Column::Id)
-            .limit(BATCH)
-            .all(db)
-            .await?;
-        if rows.is_empty() {
-            return Ok(done);
+    while go_on() {
+        match drain_batch(db, engine).await? {
+            Some(n) => done += n,
+            None => break,
         }
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        match send(db, engine, &rows).await {
-            Ok(()) => {
-                index_changed(db).await;
-                search_outbox::Entity::delete_many()
-                    .filter(search_outbox::Column::Id.is_in(ids))
-                    .exec(db)
-                    .await?;
-                done += rows.len();
-            }
-            Err(e) => {
-                let attempts = rows.iter().map(|r| r.attempts).max().unwrap_or(0) + 1;
-                let backoff = Duration::from_secs(1 << attempts.clamp(0, 8) as u32);
-                let next = Utc::now()
-                    + chrono::Duration::from_std(backoff).unwrap_or(chrono::Duration::seconds(60));
-                for r in rows {
-                    let mut am = r.into_active_model();
-                    am.attempts = sea_orm::Set(attempts);
-                    am.next_attempt_at = sea_orm::Set(next);
-                    am.last_error = sea_orm::Set(Some(e.message().to_owned()));
-                    am.update(db).await?;
-                }
-                return Err(e);
-            }
+    }
+    Ok(done)
+}
+
+/// Claims, sends and deletes one batch inside one transaction, so that two
+/// workers never send the same object at once and the last state sent is
+/// always the newest:
+/// - PostgreSQL: the batch's rows are taken `FOR UPDATE SKIP LOCKED`, then
+///   each object's advisory lock (`pg_try_advisory_xact_lock`), held until
+///   the batch commits; rows of an object another worker holds stay for a
+///   later batch.
+/// - SQLite: the batch holds the database's write lock (one process, and
+///   one batch at a time across processes).
+///
+/// Documents are built after the claim, from the database as it is then, so
+/// a write committed after the claim has its own row, which is not in this
+/// batch and is sent later, once this batch released the object.
+/// `None` when there was nothing to send.
+async fn drain_batch(db: &DatabaseConnection, engine: &dyn SearchEngine) -> Result<Option<usize>> {
+    let postgres = db.get_database_backend() == DbBackend::Postgres;
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    let mut q = search_outbox::Entity::find()
+        .filter(search_outbox::Column::NextAttemptAt.lte(Utc::now()))
+        .order_by_asc(search_outbox::Column::Id)
+        .limit(BATCH);
+    if postgres {
+        q = q.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let mut rows = q.all(&txn).await?;
+    if postgres && !rows.is_empty() {
+        let held = lock_objects(&txn, &rows).await?;
+        rows.retain(|r| held.contains(&object_key(r)));
+    }
+    if rows.is_empty() {
+        txn.rollback().await?;
+        return Ok(None);
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    match send(&txn, engine, &rows).await {
+        Ok(()) => {
+            index_changed(&txn).await;
+            search_outbox::Entity::delete_many()
+                .filter(search_outbox::Column::Id.is_in(ids))
+                .exec(&txn)
+                .await?;
+            txn.commit().await?;
+            Ok(Some(rows.len()))
+        }
+        Err(e) => {
+            let attempts = rows.iter().map(|r| r.attempts).max().unwrap_or(0) + 1;
+            let backoff = Duration::from_secs(1 << attempts.clamp(0, 8) as u32);
+            let next = Utc::now()
+                + chrono::Duration::from_std(backoff).unwrap_or(chrono::Duration::seconds(60));
+            search_outbox::Entity::update_many()
+                .col_expr(search_outbox::Column::Attempts, Expr::value(attempts))
+                .col_expr(search_outbox::Column::NextAttemptAt, Expr::value(next))
+                .col_expr(
+                    search_outbox::Column::LastError,
+                    Expr::value(Some(e.message().to_owned())),
+                )
+                .filter(search_outbox::Column::Id.is_in(ids))
+                .exec(&txn)
+                .await?;
+            txn.commit().await?;
+            Err(e)
         }
     }
 }
 
+/// The object an outbox row is about, as its lock names it.
+fn object_key(r: &search_outbox::Model) -> String {
+    format!("{}:{}", r.kind, r.object_id)
+}
+
+/// PostgreSQL: takes the advisory lock of every object of `rows` that no
+/// other transaction holds, until this transaction ends; returns their
+/// keys. (Two objects whose keys hash alike merely wait for each other.)
+async fn lock_objects(
+    txn: &impl ConnectionTrait,
+    rows: &[search_outbox::Model],
+) -> Result<std::collections::HashSet<String>> {
+    let keys: BTreeSet<String> = rows.iter().map(object_key).collect();
+    let values: Vec<String> = keys
+        .iter()
+        .map(|k| format!("('{}')", k.replace('\'', "''")))
+        .collect();
+    let sql = format!(
+        "SELECT k FROM (VALUES {}) AS t(k) \
+         WHERE pg_try_advisory_xact_lock(hashtextextended('berguru_search:' || k, 0))",
+        values.join(",")
+    );
+    let held = txn
+        .query_all_raw(Statement::from_string(DbBackend::Postgres, sql))
+        .await?;
+    Ok(held
+        .iter()
+        .filter_map(|r| r.try_get::<String>("", "k").ok())
+        .collect())
+}
+
 async fn send(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     engine: &dyn SearchEngine,
     rows: &[search_outbox::Model],
 ) -> Result<()> {
@@ -155,13 +243,18 @@ async fn send(
             _ => {}
         }
     }
-    // An agreement's stage changes the transfer counts of its practices.
+    // An agreement's stage changes the transfer counts of its practices:
+    // they are queued (committed with this batch) rather than sent here, so
+    // that each practice is sent only under its own claim.
     if !agreements.is_empty() {
         let links = agreement_practice::Entity::find()
             .filter(agreement_practice::Column::AgreementId.is_in(agreements.iter().copied()))
             .all(db)
             .await?;
-        practices.extend(links.into_iter().map(|l| l.practice_id));
+        let linked: BTreeSet<Uuid> = links.into_iter().map(|l| l.practice_id).collect();
+        for p in linked.difference(&practices) {
+            enqueue(db, DocKind::Practice, &p.to_string()).await?;
+        }
     }
     let practices: Vec<Uuid> = practices.into_iter().collect();
     let agreements: Vec<Uuid> = agreements.into_iter().collect();
@@ -195,6 +288,25 @@ pub fn spawn_worker(
     poll: Duration,
     response_cache: Option<std::sync::Arc<crate::response_cache::ResponseCache>>,
 ) -> tokio::task::JoinHandle<()> {
+    spawn_worker_until(
+        db,
+        engine,
+        poll,
+        response_cache,
+        crate::shutdown::Shutdown::default(),
+    )
+}
+
+/// [`spawn_worker`], ending between two batches once `shutdown` started.
+/// A batch is one transaction: one cut short (the task aborted) commits
+/// nothing, and its rows stay for the next run.
+pub fn spawn_worker_until(
+    db: DatabaseConnection,
+    engine: Engine,
+    poll: Duration,
+    response_cache: Option<std::sync::Arc<crate::response_cache::ResponseCache>>,
+    shutdown: crate::shutdown::Shutdown,
+) -> tokio::task::JoinHandle<()> {
     let index_changed = move || {
         if let Some(c) = &response_cache {
             c.invalidate();
@@ -203,7 +315,7 @@ pub fn spawn_worker(
     tokio::spawn(async move {
         let mut failing = false;
         let mut complete = false;
-        loop {
+        while !shutdown.started() {
             if !complete {
                 match ensure_complete(&db, engine.as_ref()).await {
                     Ok(rebuilt) => {
@@ -215,12 +327,15 @@ pub fn spawn_worker(
                     }
                     Err(e) => {
                         tracing::warn!(error = %e.message(), "search index check failed; will retry");
-                        tokio::time::sleep(poll * 20).await;
+                        tokio::select! {
+                            () = tokio::time::sleep(poll * 20) => {}
+                            () = shutdown.wait() => {}
+                        }
                         continue;
                     }
                 }
             }
-            match drain(&db, engine.as_ref()).await {
+            match drain_while(&db, engine.as_ref(), || !shutdown.started()).await {
                 Ok(n) => {
                     if n > 0 {
                         index_changed();
@@ -239,14 +354,18 @@ pub fn spawn_worker(
                     failing = true;
                 }
             }
-            tokio::time::sleep(poll).await;
+            tokio::select! {
+                () = tokio::time::sleep(poll) => {}
+                () = shutdown.wait() => {}
+            }
         }
+        tracing::info!("search outbox worker stopped");
     })
 }
 
 /// Search answers changed: every replica's response cache is told (on
 /// PostgreSQL; the worker also invalidates its own server's cache).
-async fn index_changed(db: &DatabaseConnection) {
+async fn index_changed(db: &impl ConnectionTrait) {
     if let Err(e) = crate::response_cache::notify_change(db).await {
         tracing::warn!(error = %e, "response cache: cannot announce an index change");
     }
@@ -340,7 +459,7 @@ pub async fn reindex(
 
 /// The next 500 ids of `E` after `after`, in id order (keyset paging).
 async fn ids_after<E: EntityTrait>(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     id: E::Column,
     after: Option<Uuid>,
 ) -> Result<Vec<Uuid>> {
@@ -355,7 +474,7 @@ async fn ids_after<E: EntityTrait>(
     Ok(q.into_tuple().all(db).await?)
 }
 
-async fn region_map(db: &DatabaseConnection) -> Result<HashMap<String, region::Model>> {
+async fn region_map(db: &impl ConnectionTrait) -> Result<HashMap<String, region::Model>> {
     Ok(region::Entity::find()
         .all(db)
         .await?
@@ -442,7 +561,7 @@ pub async fn practice_document(
 
 /// The rows of `E` whose `column` is one of `ids`.
 async fn rows_in<E: EntityTrait>(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     column: E::Column,
     ids: &[Uuid],
 ) -> Result<Vec<E::Model>> {
@@ -464,7 +583,7 @@ fn gone(ids: &[Uuid], present: &BTreeSet<Uuid>) -> Vec<String> {
 /// Documents of the given practices; the ids of those archived or gone come
 /// back separately, to delete.
 async fn practice_docs(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     regions: &HashMap<String, region::Model>,
     ids: &[Uuid],
 ) -> Result<(Vec<Document>, Vec<String>)> {
@@ -500,7 +619,7 @@ struct PracticeRelated {
 
 impl PracticeRelated {
     /// The related rows of the given practices, grouped by practice.
-    async fn load(db: &DatabaseConnection, ids: &[Uuid]) -> Result<Self> {
+    async fn load(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Self> {
         let sectors =
             rows_in::<practice_sector::Entity>(db, practice_sector::Column::PracticeId, ids)
                 .await?;
@@ -558,7 +677,7 @@ fn outcome_text(o: &outcome::Model) -> String {
 /// For each practice of `links`, how many of its agreements prove a
 /// transfer (the stage rule decides).
 async fn transfer_counts(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     links: Vec<agreement_practice::Model>,
 ) -> Result<HashMap<Uuid, u32>> {
     let linked_agreements: Vec<Uuid> = links.iter().map(|l| l.agreement_id).collect();
@@ -635,7 +754,7 @@ fn practice_doc(
 
 /// Documents of the given agreements, and the ids of those gone.
 async fn agreement_docs(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     regions: &HashMap<String, region::Model>,
     ids: &[Uuid],
 ) -> Result<(Vec<Document>, Vec<String>)> {

@@ -263,7 +263,8 @@ impl EmbeddedEngine {
 
     /// An index kept under `root` (the data folder's `search/`). The folder
     /// `CURRENT` names points at the generation in use; a rebuild writes a new
-    /// generation and swaps the pointer.
+    /// generation and swaps the pointer. A generation that cannot be opened
+    /// (damaged) is replaced by an empty one, to be rebuilt.
     pub fn open(root: &Path) -> Result<EmbeddedEngine> {
         std::fs::create_dir_all(root).map_err(internal)?;
         let current = std::fs::read_to_string(root.join("CURRENT"))
@@ -278,7 +279,31 @@ impl EmbeddedEngine {
                 n
             }
         };
-        let live = Live::open(Some(root.join(&name)))?;
+        let live = match Live::open(Some(root.join(&name))) {
+            Ok(live) => live,
+            Err(e) => {
+                // A damaged generation (a lost or garbled file): start an
+                // empty one, which the server's start fills from the
+                // database (`ensure_complete` sees the counts differ). The
+                // damaged folder stays, for inspection.
+                let fresh = format!(
+                    "{SCHEMA_VERSION}-{}",
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_millis())
+                        .unwrap_or(0)
+                );
+                tracing::warn!(
+                    error = %e,
+                    damaged = %root.join(&name).display(),
+                    fresh = %fresh,
+                    "embedded search index cannot be opened; starting an empty one to rebuild from the database"
+                );
+                let live = Live::open(Some(root.join(&fresh)))?;
+                std::fs::write(root.join("CURRENT"), &fresh).map_err(internal)?;
+                live
+            }
+        };
         Ok(EmbeddedEngine {
             live: Arc::new(RwLock::new(Arc::new(live))),
             root: Some(root.to_owned()),

@@ -116,3 +116,256 @@ scenario!(
         app.close().await;
     }
 );
+
+/// Runs `query` as the holder of `token` on another replica's `state`.
+async fn run_as(
+    state: &api::AppState,
+    db: &sea_orm::DatabaseConnection,
+    token: &str,
+    query: &str,
+    variables: Value,
+) -> Value {
+    let viewer = api::auth::authenticate(db, Some(&format!("Bearer {token}")))
+        .await
+        .expect("token valid");
+    let req = async_graphql::Request::new(query)
+        .variables(async_graphql::Variables::from_json(variables))
+        .data(viewer);
+    let v = serde_json::to_value(state.execute(req).await).unwrap();
+    assert!(v.get("errors").is_none(), "{v:#}");
+    v["data"].clone()
+}
+
+scenario!(
+    a_subscriber_on_one_replica_hears_mutations_and_imports_made_through_another,
+    with_demo,
+    |app| async move {
+        // PostgreSQL: replica B is a second application state with its own
+        // pool, bus and listener on the same database. SQLite is served by
+        // one process: B is A itself (its writes still publish from the
+        // write path, after commit).
+        let (b, b_db) = match app.backend {
+            Backend::Postgres => {
+                let db = api::db::connect_url(&app.url, 3).await.unwrap();
+                let engine: api::search_sync::Engine =
+                    std::sync::Arc::new(::search::embedded::EmbeddedEngine::in_ram().unwrap());
+                let state = api::state(db.clone(), api::config::Limits::default(), engine);
+                tests::wait_listening(&state).await;
+                (state, db)
+            }
+            Backend::Sqlite => (app.state.clone(), app.db.clone()),
+        };
+        let mut stream = subscribe(
+            &app,
+            r#"subscription { practiceChanged(regionCode: "32.11") { created ownerRegionCode practice { title version lastVerifiedOn } } }"#,
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+
+        // A mutation through B: what the issue tried (verifyPractice).
+        let admin = app.token("admin", None).await;
+        run_as(
+            &b,
+            &b_db,
+            &admin,
+            "mutation ($id: ID!) { verifyPractice(input: { id: $id, version: 1 }) { practice { id } } }",
+            json!({ "id": E_OFFICE }),
+        )
+        .await;
+        let event = next(&mut stream).await;
+        assert!(event.get("errors").is_none(), "{event:#}");
+        let e = &event["data"]["practiceChanged"];
+        assert_eq!(e["created"], false, "{event:#}");
+        assert_eq!(e["practice"]["version"], 2, "{event:#}");
+        assert!(e["practice"]["lastVerifiedOn"].is_string(), "{event:#}");
+
+        // An import through B: each imported practice is an event on A.
+        let csv = "id,slug,title,summary,description,owner_region_code,sectors,form,is_digital,maturity,status,last_verified_on,year_started,looking_for_adopters,contact,links,lessons_learned,outcomes\n\
+,,Mal Pelayanan Publik Sumedang,Satu gedung untuk semua layanan,,32.11,public_service,public_service,true,applied,active,,2019,ya,,,,\n";
+        let d = run_as(
+            &b,
+            &b_db,
+            &admin,
+            r#"mutation ($c: String!) { importPractices(input: { format: CSV, content: $c }) { created committed } }"#,
+            json!({ "c": csv }),
+        )
+        .await;
+        assert_eq!(d["importPractices"]["committed"], true, "{d:#}");
+        let event = next(&mut stream).await;
+        let e = &event["data"]["practiceChanged"];
+        assert_eq!(e["created"], true, "{event:#}");
+        assert_eq!(e["ownerRegionCode"], "32.11");
+        assert_eq!(e["practice"]["title"], "Mal Pelayanan Publik Sumedang");
+
+        // Nothing else arrived (each write is heard once).
+        assert!(
+            tokio::time::timeout(Duration::from_millis(500), stream.recv())
+                .await
+                .is_err(),
+            "one event per write"
+        );
+        drop(b);
+        let _ = b_db.close().await;
+        app.close().await;
+    }
+);
+
+scenario!(
+    a_refused_write_publishes_nothing_and_a_cli_import_publishes,
+    with_demo,
+    |app| async move {
+        let mut stream = subscribe(
+            &app,
+            r#"subscription { practiceChanged { created practice { title } } }"#,
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        // A stale version is refused: no event.
+        let sumedang = app.token("editor", Some("32.11")).await;
+        let r = app
+            .query_as(
+                &sumedang,
+                r#"mutation ($id: ID!) { updatePractice(input: { id: $id, version: 7, title: "Tidak jadi" }) { practice { id } } }"#,
+                json!({ "id": E_OFFICE }),
+            )
+            .await;
+        expect_error(&r, "CONFLICT");
+        // The domain's import, as `berguru import` runs it (outside any
+        // request): on PostgreSQL its events reach every replica.
+        let records = api::domain::bulk::parse_practices(
+            "id,slug,title,summary,description,owner_region_code,sectors,form,is_digital,maturity,status,last_verified_on,year_started,looking_for_adopters,contact,links,lessons_learned,outcomes\n\
+,,Sekolah Lapang Lebak,Ringkasan,,36.02,e_government,governance,,,,,,,,,,\n",
+            api::domain::bulk::Format::Csv,
+        )
+        .unwrap();
+        let r = api::domain::bulk::import_practices(
+            &app.db,
+            &api::auth::Viewer::Operator,
+            records,
+            false,
+            |_| {},
+        )
+        .await
+        .unwrap();
+        assert!(r.committed);
+        match app.backend {
+            Backend::Postgres => {
+                let event = next(&mut stream).await;
+                let e = &event["data"]["practiceChanged"];
+                assert_eq!(e["created"], true, "{event:#}");
+                assert_eq!(e["practice"]["title"], "Sekolah Lapang Lebak");
+            }
+            // One process: a write outside any request (the CLI is another
+            // process) has no subscriber to tell.
+            Backend::Sqlite => {}
+        }
+        assert!(
+            tokio::time::timeout(Duration::from_millis(500), stream.recv())
+                .await
+                .is_err(),
+            "the refused write published nothing"
+        );
+        app.close().await;
+    }
+);
+
+scenario!(
+    a_renewal_publishes_the_follow_up_agreement_too,
+    with_demo,
+    |app| async move {
+        let mut stream = subscribe(
+            &app,
+            r#"subscription { agreementStageChanged(regionCode: "32.11") { stage agreement { id renews { id } } } }"#,
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let lebak = app.token("editor", Some("36.02")).await;
+        let d = app
+            .data_as(
+                &lebak,
+                r#"mutation { createAgreement(input: { title: "KSB SPBE", category: BETWEEN_REGIONS, parties: [{ regionCode: "36.02" }, { regionCode: "32.11" }] }) { agreement { id } } }"#,
+                json!({}),
+            )
+            .await;
+        let id = d["createAgreement"]["agreement"]["id"].clone();
+        let stages = [
+            "UNDER_REVIEW",
+            "OFFERED",
+            "FRAMEWORK_DRAFTED",
+            "FRAMEWORK_SIGNED",
+            "IN_IMPLEMENTATION",
+            "RENEWED",
+        ];
+        for to in stages {
+            app.data_as(
+                &lebak,
+                "mutation ($id: ID!, $to: AgreementStage!) { advanceAgreement(input: { id: $id, to: $to }) { agreement { stage } } }",
+                json!({ "id": id, "to": to }),
+            )
+            .await;
+        }
+        let mut heard = Vec::new();
+        for _ in 0..=stages.len() + 1 {
+            let e = next(&mut stream).await;
+            heard.push(e["data"]["agreementStageChanged"].clone());
+        }
+        let of_old: Vec<&str> = heard
+            .iter()
+            .filter(|e| e["agreement"]["id"] == id)
+            .map(|e| e["stage"].as_str().unwrap())
+            .collect();
+        assert_eq!(of_old[0], "PROPOSED");
+        assert_eq!(&of_old[1..], &stages, "{heard:#?}");
+        // The follow-up agreement the renewal created, as a new proposal.
+        let follow_up: Vec<&Value> = heard
+            .iter()
+            .filter(|e| e["agreement"]["renews"]["id"] == id)
+            .collect();
+        assert_eq!(follow_up.len(), 1, "{heard:#?}");
+        assert_eq!(follow_up[0]["stage"], "PROPOSED");
+        app.close().await;
+    }
+);
+
+scenario!(
+    a_saved_visit_plan_publishes_one_event_per_visit_on_every_replica_s_bus,
+    with_demo,
+    |app| async move {
+        // No subscription field shows visits yet; the bus every replica's
+        // subscriptions read from does carry them (on PostgreSQL through
+        // the listener), one per committed visit, none for a refused plan.
+        let mut bus = app.state.events.subscribe();
+        let lebak = app.token("editor", Some("36.02")).await;
+        const SAVE: &str =
+            r#"mutation ($i: SaveVisitPlanInput!) { saveVisitPlan(input: $i) { visits { id } } }"#;
+        let input = json!({ "seeker": "36.02", "delegationSize": 12, "stops": [
+            { "host": "32.11", "startsOn": "2026-12-01" },
+            { "host": "32.73", "startsOn": "2026-12-02" } ] });
+        let mut twice = input.clone();
+        twice["stops"][1]["host"] = json!("32.11");
+        expect_error(
+            &app.query_as(&lebak, SAVE, json!({ "i": twice })).await,
+            "BAD_USER_INPUT",
+        );
+        let d = app.data_as(&lebak, SAVE, json!({ "i": input })).await;
+        let mut want: Vec<String> = d["saveVisitPlan"]["visits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["id"].as_str().unwrap().to_owned())
+            .collect();
+        want.sort();
+        let mut heard = Vec::new();
+        while heard.len() < want.len() {
+            let e = tokio::time::timeout(Duration::from_secs(10), bus.recv())
+                .await
+                .expect("an event within 10 s")
+                .unwrap();
+            if let api::events::Event::Changed { object, id } = e
+                && object == "Visit"
+            {
+                heard.push(id);
+            }
+        }
+        heard.sort();
+        assert_eq!(heard, want);
+        app.close().await;
+    }
+);

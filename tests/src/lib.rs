@@ -95,6 +95,8 @@ pub fn meili_engine() -> Option<search::meili::MeiliEngine> {
 pub struct TestApp {
     pub backend: Backend,
     pub search_backend: SearchBackend,
+    /// The database's URL (for a second replica's own pool).
+    pub url: String,
     pub db: DatabaseConnection,
     pub state: AppState,
     _meili: Option<MeiliIndexes>,
@@ -177,6 +179,36 @@ impl TestApp {
         api::search_sync::ensure_complete(&self.db, self.state.search.as_ref())
             .await
             .expect("index rebuilt");
+        self.settle().await;
+    }
+
+    /// PostgreSQL: waits until this app's listener has heard every change
+    /// announced so far (a marker event sent now comes back after them), so
+    /// that a late invalidation of the response cache cannot land in the
+    /// middle of the test's next steps.
+    pub async fn settle(&self) {
+        if self.backend != Backend::Postgres {
+            return;
+        }
+        let mut rx = self.state.events.subscribe();
+        let marker = api::events::Event::Changed {
+            object: "TestMarker".into(),
+            id: uuid::Uuid::new_v4().to_string(),
+        };
+        api::events::announce(&self.db, &marker)
+            .await
+            .expect("marker sent");
+        tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            loop {
+                match rx.recv().await {
+                    Ok(e) if e == marker => return,
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        })
+        .await
+        .expect("the listener hears its marker within 10 s");
     }
 
     /// Sends every pending outbox row to the engine now (the server's worker
@@ -249,10 +281,18 @@ impl TestApp {
             Some(m) => Arc::new(m.clone()),
             None => Arc::new(search::embedded::EmbeddedEngine::in_ram().expect("RAM index")),
         };
+        // Before the state (and its PostgreSQL listener) exists, so that the
+        // index's change announcement cannot reach the new response cache
+        // late, in the middle of a test.
+        api::search_sync::ensure_complete(&db, engine.as_ref())
+            .await
+            .expect("search index prepared");
         let state = api::state(db.clone(), limits, engine);
+        wait_listening(&state).await;
         let app = Self {
             backend,
             search_backend: search,
+            url,
             _meili: meili.map(MeiliIndexes),
             db,
             state,
@@ -261,9 +301,7 @@ impl TestApp {
             pg_drop,
             _sqlite_dir: sqlite_dir,
         };
-        api::search_sync::ensure_complete(&app.db, app.state.search.as_ref())
-            .await
-            .expect("search index prepared");
+        app.settle().await;
         Some(app)
     }
 
@@ -418,6 +456,18 @@ impl TestApp {
         let _ = self.db.clone().close().await;
         drop(self.pg_drop);
     }
+}
+
+/// Waits (up to 10 s) until `state`'s PostgreSQL listener is connected, so
+/// that a test's first write reaches its subscribers and its cache works.
+pub async fn wait_listening(state: &AppState) {
+    for _ in 0..200 {
+        if state.events_listening() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the event listener did not connect within 10 s");
 }
 
 /// Asserts a response failed with one error carrying `code`; returns it.

@@ -1,6 +1,7 @@
 //! `berguru serve` (the default): migrate, seed the demo into an empty
 //! embedded database, start the search worker and the cache listener, and
-//! serve until SIGINT or SIGTERM.
+//! serve until SIGINT or SIGTERM, then shut down gracefully
+//! (`shutdown_grace_secs`).
 
 use api::config::Config;
 use api::seed::SeedOutcome;
@@ -28,19 +29,25 @@ pub(super) async fn run(config: Config) -> CliResult {
     let engine = api::search_sync::engine_from_config(&config)?;
     tracing::info!(engine = engine.name(), "search engine");
     let mut state = api::state_with_guru(db.clone(), config.limits, engine.clone(), config.guru);
-    api::search_sync::spawn_worker(
+    let worker = api::search_sync::spawn_worker_until(
         db.clone(),
         engine,
         std::time::Duration::from_millis(config.search.outbox_poll_ms),
         state.response_cache.clone(),
+        state.shutdown.clone(),
     );
-    // Every replica's writes (announced on PostgreSQL) reach this one's
-    // response cache.
-    let _listener = state
-        .response_cache
-        .clone()
-        .and_then(|cache| api::response_cache::spawn_listener(&db, cache));
     state.require_token_for_reads = config.require_token_for_reads;
+    if config.anonymous_persisted_only
+        && let Some(path) = &config.persisted_operations_file
+    {
+        let registered = api::graphql::registered::RegisteredOperations::load(path)
+            .map_err(|e| format!("persisted_operations_file: {e}"))?;
+        tracing::info!(
+            operations = registered.len(),
+            "clients without a token may run only the registered operations"
+        );
+        state.anonymous_operations = Some(std::sync::Arc::new(registered));
+    }
     state.cors_allowed_origins = config.cors_allowed_origins.clone();
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -53,9 +60,16 @@ pub(super) async fn run(config: Config) -> CliResult {
         config.listen,
         config.listen
     );
-    axum::serve(listener, api::app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    api::http::serve(
+        listener,
+        state,
+        shutdown_signal(),
+        std::time::Duration::from_secs(config.shutdown_grace_secs),
+    )
+    .await?;
+    // The worker stops between batches (a batch cut short commits nothing
+    // and its rows stay for the next start).
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), worker).await;
     Ok(())
 }
 

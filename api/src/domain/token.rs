@@ -87,7 +87,7 @@ pub async fn create(
         Some(&model),
     )
     .await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok((secret, model))
 }
 
@@ -117,7 +117,7 @@ pub async fn revoke(
         }
     }
     if before.revoked_at.is_some() {
-        txn.commit().await?;
+        write::commit(txn).await?;
         return Ok(before);
     }
     let mut after = before.clone();
@@ -135,7 +135,7 @@ pub async fn revoke(
         Some(&after),
     )
     .await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(after)
 }
 

@@ -27,13 +27,25 @@ pub const MAX_ITEM: usize = 500;
 /// Most items in a list.
 pub const MAX_ITEMS: usize = 100;
 
-/// Starts the transaction of one write.
+/// Starts the transaction of one write. End it with [`commit`], which
+/// publishes its events.
 pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
     let opts = TransactionOptions {
         sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
         ..TransactionOptions::default()
     };
-    Ok(db.begin_with_options(opts).await?)
+    let txn = db.begin_with_options(opts).await?;
+    crate::events::write_started();
+    Ok(txn)
+}
+
+/// Commits the transaction of one write and then publishes the events
+/// its audit records announced (on SQLite; on PostgreSQL the commit itself
+/// delivers them, see [`crate::events`]).
+pub async fn commit(txn: DatabaseTransaction) -> Result<()> {
+    txn.commit().await?;
+    crate::events::write_committed();
+    Ok(())
 }
 
 /// Refuses a write based on a stale version.
@@ -189,8 +201,9 @@ impl ObjectKind {
 }
 
 /// Records one write in the audit log, inside the write's transaction,
-/// tells every replica's response cache, and queues the search documents
-/// it touched for the outbox.
+/// tells every replica's response cache, announces the change to every
+/// replica's subscribers (delivered at commit), and queues the search
+/// documents it touched for the outbox.
 pub async fn audit<B: Serialize, A: Serialize>(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -211,6 +224,11 @@ pub async fn audit<B: Serialize, A: Serialize>(
     let object_id = object_id.to_string();
     // Every replica's response cache forgets what it stored (at commit).
     crate::response_cache::notify_change(db).await?;
+    if let Some(event) =
+        crate::events::Event::from_audit(kind, &object_id, before.as_ref(), after.as_ref())
+    {
+        crate::events::announce(db, &event).await?;
+    }
     let state = after.as_ref().or(before.as_ref());
     let field = |name: &str| {
         state

@@ -63,11 +63,17 @@ impl Gate {
     /// mutation when that is unclear: not cached, and it invalidates).
     pub fn admit(&self, request: Request) -> Result<(Request, OperationType), ServerError> {
         let mut request = self.apq.resolve(request)?;
+        if let Some(at) = shape::nul_in_variables(&request.variables) {
+            return Err(nul_refused(&at));
+        }
         let name = request.operation_name.clone();
         let doc = request.parsed_query().map_err(|mut e| {
             ensure_code(&mut e, "GRAPHQL_PARSE_FAILED");
             e
         })?;
+        if let Some(at) = shape::nul_in_document(doc) {
+            return Err(nul_refused(&at));
+        }
         let aliases = shape::count_aliases(doc);
         if aliases > self.limits.max_aliases {
             return Err(coded(
@@ -153,6 +159,18 @@ impl Gate {
             Err(refused) => (Response::from_errors(vec![refused]), false),
         }
     }
+}
+
+/// The refusal of a request whose argument or variable `at` holds U+0000.
+fn nul_refused(at: &str) -> ServerError {
+    let mut e = coded(
+        format!("`{at}` contains the NUL character (U+0000), which no text can hold; remove it"),
+        "BAD_USER_INPUT",
+    );
+    if let Some(ext) = e.extensions.as_mut() {
+        ext.set("field", at.trim_start_matches('$'));
+    }
+    e
 }
 
 /// The type of the operation `name` selects in `doc`; `None` when it

@@ -10,6 +10,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod pagination;
 pub mod query;
+pub mod registered;
 pub mod resolver_spans;
 pub mod scalars;
 pub mod shape;

@@ -157,6 +157,91 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// Whether a value holds the NUL character U+0000 in any text.
+fn holds_nul(v: &async_graphql::Value) -> bool {
+    use async_graphql::Value as ConstValue;
+    match v {
+        ConstValue::String(s) => s.contains('\0'),
+        ConstValue::List(l) => l.iter().any(holds_nul),
+        ConstValue::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || holds_nul(v)),
+        _ => false,
+    }
+}
+
+/// The first variable (`$content`) whose text holds the NUL character
+/// U+0000 (see [`nul_in_document`]).
+pub fn nul_in_variables(variables: &async_graphql::Variables) -> Option<String> {
+    variables
+        .iter()
+        .find_map(|(name, v)| holds_nul(v).then(|| format!("${name}")))
+}
+
+/// The first argument (`slug`) or variable default whose text holds the
+/// NUL character U+0000, anywhere in the document: no text column can
+/// store it (PostgreSQL refuses it outright) and no field of the API means
+/// it, so the gate refuses the request before anything runs, on every
+/// database alike.
+pub fn nul_in_document(doc: &ExecutableDocument) -> Option<String> {
+    use async_graphql::Value as ConstValue;
+    use async_graphql::parser::types::{Directive, Field};
+    use async_graphql::parser::{Positioned, types::FragmentDefinition};
+    fn directives(ds: &[Positioned<Directive>]) -> Option<String> {
+        ds.iter().find_map(|d| {
+            d.node.arguments.iter().find_map(|(name, v)| {
+                let v = v
+                    .node
+                    .clone()
+                    .into_const_with(|_| Ok::<_, ()>(ConstValue::Null));
+                v.is_ok_and(|v| holds_nul(&v))
+                    .then(|| name.node.to_string())
+            })
+        })
+    }
+    fn field(f: &Field) -> Option<String> {
+        f.arguments
+            .iter()
+            .find_map(|(name, v)| {
+                let v = v
+                    .node
+                    .clone()
+                    .into_const_with(|_| Ok::<_, ()>(ConstValue::Null));
+                v.is_ok_and(|v| holds_nul(&v))
+                    .then(|| name.node.to_string())
+            })
+            .or_else(|| directives(&f.directives))
+            .or_else(|| set(&f.selection_set.node))
+    }
+    fn set(s: &SelectionSet) -> Option<String> {
+        s.items.iter().find_map(|sel| match &sel.node {
+            Selection::Field(f) => field(&f.node),
+            Selection::InlineFragment(i) => {
+                directives(&i.node.directives).or_else(|| set(&i.node.selection_set.node))
+            }
+            Selection::FragmentSpread(fs) => directives(&fs.node.directives),
+        })
+    }
+    fn fragment(f: &Positioned<FragmentDefinition>) -> Option<String> {
+        directives(&f.node.directives).or_else(|| set(&f.node.selection_set.node))
+    }
+    doc.operations
+        .iter()
+        .find_map(|(_, op)| {
+            op.node
+                .variable_definitions
+                .iter()
+                .find_map(|d| {
+                    d.node
+                        .default_value
+                        .as_ref()
+                        .is_some_and(|v| holds_nul(&v.node))
+                        .then(|| format!("${}", d.node.name.node))
+                })
+                .or_else(|| directives(&op.node.directives))
+                .or_else(|| set(&op.node.selection_set.node))
+        })
+        .or_else(|| doc.fragments.values().find_map(fragment))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,17 @@
 //! Subscriptions over WebSocket (`graphql-transport-ws` at `/graphql/ws`):
 //! agreement stage changes and new or updated practices, filtered by region.
 //! Authorised like reads: when the server requires a token for reads, the
-//! connection must send one in `connection_init`.
+//! connection must send one in `connection_init`. Events carry only kind
+//! and id (see [`crate::events`]); each subscription loads what it filters
+//! on, and the object itself is resolved for its subscriber like any read.
 
 use async_graphql::{Context, ID, Object, Subscription};
 use futures_util::Stream;
 use futures_util::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
+
+use entity::{agreement_party, practice};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::error::Result;
 use crate::events::{Event, EventBus};
@@ -78,10 +83,24 @@ fn events(ctx: &Context<'_>) -> impl Stream<Item = Event> + use<> {
         .filter_map(|e| async move { e.ok() })
 }
 
+/// The subscriber's own connection to the database: an event carries only
+/// kind and id, and each subscription loads what it filters on.
+fn database(ctx: &Context<'_>) -> Option<DatabaseConnection> {
+    ctx.data::<DatabaseConnection>().ok().cloned()
+}
+
+/// Logs a failed load of an event's object (the event is skipped for this
+/// subscriber; the object itself is loaded again when the event is sent).
+fn skipped(what: &str, e: &sea_orm::DbErr) {
+    tracing::warn!(error = %e, "subscription: cannot load the {what} of an event; skipped");
+}
+
 /// The root of subscriptions.
 #[derive(Default)]
 pub struct Subscription;
 
+// Events come from every write (mutations, imports, renewals' follow-up
+// agreements) made through any replica (on PostgreSQL): see `crate::events`.
 /// Live changes over WebSocket (`/graphql/ws`, `graphql-transport-ws`).
 #[Subscription]
 impl Subscription {
@@ -93,23 +112,30 @@ impl Subscription {
         #[graphql(desc = "Only agreements this region is a party to.")] region_code: Option<ID>,
     ) -> impl Stream<Item = AgreementStageEvent> + use<> {
         let region = region_code.map(|c| c.0);
+        let db = database(ctx);
         events(ctx).filter_map(move |e| {
             let region = region.clone();
+            let db = db.clone();
             async move {
-                match e {
-                    Event::AgreementStage {
-                        agreement_id,
+                let Event::AgreementStage { id, stage } = e else {
+                    return None;
+                };
+                let parties = agreement_party::Entity::find()
+                    .filter(agreement_party::Column::AgreementId.eq(id))
+                    .all(&db?)
+                    .await
+                    .map_err(|e| skipped("parties", &e))
+                    .ok()?;
+                let region_codes: Vec<String> =
+                    parties.into_iter().filter_map(|p| p.region_code).collect();
+                region
+                    .as_ref()
+                    .is_none_or(|r| region_codes.contains(r))
+                    .then_some(AgreementStageEvent {
+                        agreement_id: id,
                         stage,
                         region_codes,
-                    } if region.as_ref().is_none_or(|r| region_codes.contains(r)) => {
-                        Some(AgreementStageEvent {
-                            agreement_id,
-                            stage,
-                            region_codes,
-                        })
-                    }
-                    _ => None,
-                }
+                    })
             }
         })
     }
@@ -122,23 +148,27 @@ impl Subscription {
         #[graphql(desc = "Only practices owned by this region.")] region_code: Option<ID>,
     ) -> impl Stream<Item = PracticeEvent> + use<> {
         let region = region_code.map(|c| c.0);
+        let db = database(ctx);
         events(ctx).filter_map(move |e| {
             let region = region.clone();
+            let db = db.clone();
             async move {
-                match e {
-                    Event::Practice {
-                        practice_id,
-                        owner_region_code,
+                let Event::Practice { id, created } = e else {
+                    return None;
+                };
+                let p = practice::Entity::find_by_id(id)
+                    .one(&db?)
+                    .await
+                    .map_err(|e| skipped("practice", &e))
+                    .ok()??;
+                region
+                    .as_ref()
+                    .is_none_or(|r| *r == p.owner_region_code)
+                    .then_some(PracticeEvent {
+                        practice_id: id,
+                        owner_region_code: p.owner_region_code,
                         created,
-                    } if region.as_ref().is_none_or(|r| *r == owner_region_code) => {
-                        Some(PracticeEvent {
-                            practice_id,
-                            owner_region_code,
-                            created,
-                        })
-                    }
-                    _ => None,
-                }
+                    })
             }
         })
     }

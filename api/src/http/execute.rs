@@ -23,17 +23,20 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::mpsc;
 
 use super::AppState;
+use crate::events::Sink;
 use crate::graphql::AppSchema;
 use crate::graphql::loaders::{AppLoader, DbLoader};
 
 /// Executes `request` with a fresh DataLoader whose batch tasks run inside
 /// this request's own task instead of being spawned.
+/// `sink` (SQLite) receives the events of the request's writes.
 pub async fn execute_batched(
     schema: &AppSchema,
     db: &DatabaseConnection,
+    sink: Option<&Sink>,
     request: Request,
 ) -> Response {
-    let (loader, mut batches) = InTaskBatches::loader(db);
+    let (loader, mut batches) = InTaskBatches::loader(db, sink);
     let mut exec = std::pin::pin!(schema.execute(request.data(loader)));
     std::future::poll_fn(move |cx| batches.poll(cx, |cx| exec.as_mut().poll(cx))).await
 }
@@ -46,11 +49,12 @@ pub async fn execute_batched(
 pub fn execute_stream_batched(
     schema: &AppSchema,
     db: &DatabaseConnection,
+    sink: Option<&Sink>,
     request: Request,
     session_data: Arc<Data>,
     cache: bool,
 ) -> BoxStream<'static, Response> {
-    let (loader, mut batches) = InTaskBatches::loader(db);
+    let (loader, mut batches) = InTaskBatches::loader(db, sink);
     loader.enable_all_cache(cache);
     let mut responses = schema.execute_stream_with_session_data(request.data(loader), session_data);
     stream::poll_fn(move |cx| batches.poll(cx, |cx| responses.poll_next_unpin(cx))).boxed()
@@ -97,6 +101,7 @@ impl Executor for SocketExecutor {
         execute_stream_batched(
             &self.state.schema,
             &self.state.db,
+            self.state.sink.as_ref(),
             request,
             session_data.unwrap_or_default(),
             ty != OperationType::Subscription,
@@ -120,11 +125,13 @@ struct InTaskBatches {
     running: FuturesUnordered<BoxFuture<'static, ()>>,
     /// Cooperative yields of the request so far.
     yields: u32,
+    /// Where the request's writes queue their events (SQLite).
+    sink: Option<Sink>,
 }
 
 impl InTaskBatches {
     /// A fresh loader reading `db` and the batches it will hand over.
-    fn loader(db: &DatabaseConnection) -> (AppLoader, Self) {
+    fn loader(db: &DatabaseConnection, sink: Option<&Sink>) -> (AppLoader, Self) {
         let (tx, queued) = mpsc::unbounded_channel();
         let loader = AppLoader::new(DbLoader::new(db.clone()), move |task| {
             // The receiver lives until the request is answered; a send after
@@ -136,6 +143,7 @@ impl InTaskBatches {
             queued,
             running: FuturesUnordered::new(),
             yields: 0,
+            sink: sink.cloned(),
         };
         (loader, batches)
     }
@@ -144,6 +152,17 @@ impl InTaskBatches {
     /// poll) and, once every resolver of it is waiting, runs its batches;
     /// again until the request is ready or nothing progresses.
     fn poll<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        poll_request: impl FnMut(&mut Context<'_>) -> Poll<T>,
+    ) -> Poll<T> {
+        match self.sink.clone() {
+            Some(sink) => sink.scope(|| self.poll_in_scope(cx, poll_request)),
+            None => self.poll_in_scope(cx, poll_request),
+        }
+    }
+
+    fn poll_in_scope<T>(
         &mut self,
         cx: &mut Context<'_>,
         mut poll_request: impl FnMut(&mut Context<'_>) -> Poll<T>,

@@ -92,10 +92,28 @@ pub(super) async fn graphql_ws(
     let executor = SocketExecutor::new(state.clone());
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            async_graphql_axum::GraphQLWebSocket::new(socket, executor, protocol)
+        .on_upgrade(move |socket| async move {
+            use futures_util::{SinkExt, StreamExt};
+            let shutdown = state.shutdown.clone();
+            let (mut tx, rx) = socket.split();
+            // On shutdown the client's side is cut, which ends the
+            // operations; then the client gets a close frame (1001).
+            let stopping = shutdown.clone();
+            let rx = rx.take_until(async move { stopping.wait().await });
+            async_graphql_axum::GraphQLWebSocket::new_with_pair(&mut tx, rx, executor, protocol)
                 .on_connection_init(move |payload| connection_data(state, payload))
                 .serve()
+                .await;
+            if shutdown.started() {
+                let close = axum::extract::ws::CloseFrame {
+                    code: axum::extract::ws::close_code::AWAY,
+                    reason: "the server is shutting down; reconnect".into(),
+                };
+                let _ = tx
+                    .send(axum::extract::ws::Message::Close(Some(close)))
+                    .await;
+                let _ = tx.close().await;
+            }
         })
 }
 
@@ -121,6 +139,14 @@ async fn connection_data(
         return Err(
             ApiError::unauthenticated("this server requires a token in connection_init").into(),
         );
+    }
+    // Registered operations only, for clients without a token: over the
+    // WebSocket that means no anonymous connection at all.
+    if viewer == Viewer::Anonymous && state.anonymous_operations.is_some() {
+        return Err(ApiError::unauthenticated(
+            "this server runs only registered operations for clients without a token; a WebSocket needs a token in connection_init",
+        )
+        .into());
     }
     let mut data = async_graphql::Data::default();
     data.insert(viewer);
@@ -166,6 +192,18 @@ async fn run(
         Ok(r) => r,
         Err(r) => return r.into_response(media),
     };
+    let request = match (&viewer, &state.anonymous_operations) {
+        (Viewer::Anonymous, Some(registered)) => match registered.admit(request) {
+            Ok(r) => r,
+            Err(refused) => {
+                state.metrics.refused("PERSISTED_QUERY_REQUIRED");
+                let (status, body) =
+                    spec::serialise(async_graphql::Response::from_errors(vec![refused]), media);
+                return spec::with_body(status, Bytes::from(body), media);
+            }
+        },
+        _ => request,
+    };
     let operation = request.operation_name.clone();
     let (response, is_query) = state.execute_op(request.data(viewer)).await;
     state.metrics.record(
@@ -201,9 +239,19 @@ async fn run(
 /// [`auth::authenticate`]); a refusal is the 401 to answer. Anonymous
 /// callers are refused when the server requires a token for reads.
 pub(super) async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
-    authenticate(state, headers)
-        .await
-        .map_err(|e| error_response(StatusCode::UNAUTHORIZED, e))
+    // A token that cannot be checked because the database is unreachable
+    // is no refusal: 503, to retry.
+    authenticate(state, headers).await.map_err(|e| match e {
+        ApiError::ServiceUnavailable {
+            retry_after_secs, ..
+        } => {
+            let mut r = error_response(StatusCode::SERVICE_UNAVAILABLE, e);
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, retry_after_secs.into());
+            r
+        }
+        e => error_response(StatusCode::UNAUTHORIZED, e),
+    })
 }
 
 /// [`viewer`] as an error rather than a response (the web app renders its

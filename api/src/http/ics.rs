@@ -52,7 +52,7 @@ pub(super) async fn visit_plan_ics(
             let status = match e.code() {
                 "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
                 "NOT_FOUND" => StatusCode::NOT_FOUND,
-                "SEARCH_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+                "SEARCH_UNAVAILABLE" | "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
             error_response(status, e)

@@ -25,6 +25,8 @@ mod health;
 mod ics;
 mod metrics;
 mod middleware;
+pub mod rate_limit;
+mod serve;
 pub mod spec;
 
 use axum::Router;
@@ -33,6 +35,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::graphql::AppSchema;
 pub use execute::execute_batched;
+pub use serve::serve;
 
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
@@ -55,9 +58,30 @@ pub struct AppState {
     pub guru: crate::domain::guru::GuruWeights,
     /// Whole responses to recent queries (`None`: off).
     pub response_cache: Option<std::sync::Arc<crate::response_cache::ResponseCache>>,
+    /// This replica's event bus (what its subscriptions listen to).
+    pub events: crate::events::EventBus,
+    /// SQLite: where requests' writes queue their events until commit.
+    pub sink: Option<crate::events::Sink>,
+    /// PostgreSQL: the listener bringing every replica's events and cache
+    /// invalidations to this one (aborted with the last clone).
+    pub listener: Option<std::sync::Arc<crate::events::Listener>>,
+    /// The process's shutdown: `/readyz`, WebSockets and the outbox worker
+    /// watch it.
+    pub shutdown: crate::shutdown::Shutdown,
+    /// With `anonymous_persisted_only`: the only operations clients
+    /// without a token may run (`None`: anyone may run anything).
+    pub anonymous_operations:
+        Option<std::sync::Arc<crate::graphql::registered::RegisteredOperations>>,
+    /// The per-client request budget (`None`: off).
+    pub rate_limiter: Option<std::sync::Arc<rate_limit::RateLimiter>>,
 }
 
 impl AppState {
+    /// True unless this replica's PostgreSQL listener is disconnected.
+    pub fn events_listening(&self) -> bool {
+        self.listener.as_ref().is_none_or(|l| l.connected())
+    }
+
     /// Runs one GraphQL request with its own DataLoader (whose cache lives
     /// only as long as the request); see [`execute_batched`].
     pub async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
@@ -73,7 +97,7 @@ impl AppState {
     ) -> (async_graphql::Response, bool) {
         self.gate
             .run(request, self.response_cache.as_deref(), |r| {
-                execute_batched(&self.schema, &self.db, r)
+                execute_batched(&self.schema, &self.db, self.sink.as_ref(), r)
             })
             .await
     }
@@ -97,6 +121,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(crate::web::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(
             state.limits.max_body_bytes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::limit,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

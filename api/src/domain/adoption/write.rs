@@ -91,7 +91,7 @@ pub async fn record_adoption(
         Some(&saved),
     )
     .await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(saved)
 }
 
@@ -170,7 +170,7 @@ pub async fn advance_adoption(
         _ => {}
     }
     let saved = write::save_versioned(&txn, viewer, "advanceAdoption", &before, a).await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(saved)
 }
 
@@ -195,6 +195,6 @@ pub async fn attach_adoption(
     a.agreement_id = Some(agreement_id);
     let saved =
         write::save_versioned(&txn, viewer, "attachAdoptionToAgreement", &before, a).await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(saved)
 }

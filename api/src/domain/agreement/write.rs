@@ -287,7 +287,7 @@ pub async fn create(
 ) -> Result<agreement::Model> {
     let txn = write::begin(db).await?;
     let saved = create_in(&txn, viewer, n, None).await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(saved)
 }
 
@@ -479,7 +479,7 @@ pub async fn update(
     }
     check_dates(a.valid_from, a.valid_until)?;
     let saved = write::save_versioned(&txn, viewer, "updateAgreement", &before, a).await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(saved)
 }
 
@@ -522,7 +522,7 @@ pub async fn add_party(
     .await?;
     let a =
         write::save_versioned(&txn, viewer, "addAgreementParty", &before, before.clone()).await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok((saved, a))
 }
 
@@ -571,7 +571,7 @@ pub async fn remove_party(
         before.clone(),
     )
     .await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(a)
 }
 
@@ -631,12 +631,12 @@ pub async fn set_practice_link(
         }
         // Already as asked: nothing to change.
         _ => {
-            txn.commit().await?;
+            write::commit(txn).await?;
             return Ok(before);
         }
     }
     let a = write::save_versioned(&txn, viewer, action, &before, before.clone()).await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(a)
 }
 
@@ -759,7 +759,7 @@ pub async fn advance(
     } else {
         None
     };
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(Advanced {
         agreement: saved,
         renewal,
@@ -830,6 +830,6 @@ pub async fn evaluate(
         .await?;
     }
     let saved = write::save_versioned(&txn, viewer, "recordEvaluation", &before, a).await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok((e, saved))
 }

@@ -307,15 +307,22 @@ pub fn parse_practices(content: &str, format: Format) -> Result<Rows<PracticeRec
                 .map(|(i, v)| {
                     (
                         i + 1,
-                        serde_json::from_value(v)
-                            .map_err(|e| ApiError::bad_input("record", e.to_string())),
+                        json_nul(&v).and_then(|()| {
+                            serde_json::from_value(v)
+                                .map_err(|e| ApiError::bad_input("record", e.to_string()))
+                        }),
                     )
                 })
                 .collect())
         }
         Format::Csv => Ok(csv_rows(content, &PRACTICE_COLUMNS)?
             .into_iter()
-            .map(|(line, r)| (line, practice_from_csv(&r)))
+            .map(|(line, r)| {
+                (
+                    line,
+                    csv_nul(&r, &PRACTICE_COLUMNS).and_then(|()| practice_from_csv(&r)),
+                )
+            })
             .collect()),
     }
 }
@@ -365,15 +372,22 @@ pub fn parse_agreements(content: &str, format: Format) -> Result<Rows<AgreementR
                 .map(|(i, v)| {
                     (
                         i + 1,
-                        serde_json::from_value(v)
-                            .map_err(|e| ApiError::bad_input("record", e.to_string())),
+                        json_nul(&v).and_then(|()| {
+                            serde_json::from_value(v)
+                                .map_err(|e| ApiError::bad_input("record", e.to_string()))
+                        }),
                     )
                 })
                 .collect())
         }
         Format::Csv => Ok(csv_rows(content, &AGREEMENT_COLUMNS)?
             .into_iter()
-            .map(|(line, r)| (line, agreement_from_csv(&r)))
+            .map(|(line, r)| {
+                (
+                    line,
+                    csv_nul(&r, &AGREEMENT_COLUMNS).and_then(|()| agreement_from_csv(&r)),
+                )
+            })
             .collect()),
     }
 }
@@ -468,6 +482,45 @@ fn outcome_fields(o: &OutcomeRecord) -> OutcomeFields {
     }
 }
 
+/// The refusal of a text holding U+0000: no database text can store it
+/// (PostgreSQL refuses it outright), on SQLite and PostgreSQL alike.
+fn nul_error(field: &str) -> ApiError {
+    ApiError::bad_input(
+        field,
+        format!("{field} contains the NUL character (U+0000), which no text can hold"),
+    )
+}
+
+/// Refuses a CSV row with U+0000 in a cell, naming its column.
+fn csv_nul(r: &csv::StringRecord, columns: &[&str]) -> Result<()> {
+    match r.iter().position(|c| c.contains('\0')) {
+        Some(i) => Err(nul_error(columns.get(i).copied().unwrap_or("content"))),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a JSON record with U+0000 in any text, naming its top field.
+fn json_nul(v: &serde_json::Value) -> Result<()> {
+    fn holds(v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::String(s) => s.contains('\0'),
+            serde_json::Value::Array(a) => a.iter().any(holds),
+            serde_json::Value::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || holds(v)),
+            _ => false,
+        }
+    }
+    match v {
+        serde_json::Value::Object(o) => {
+            match o.iter().find(|(k, v)| k.contains('\0') || holds(v)) {
+                Some((k, _)) => Err(nul_error(k)),
+                None => Ok(()),
+            }
+        }
+        other if holds(other) => Err(nul_error("record")),
+        _ => Ok(()),
+    }
+}
+
 fn row_error(line: usize, e: ApiError) -> RowError {
     let field = match &e {
         ApiError::BadUserInput { field, .. } => field.clone(),
@@ -527,7 +580,7 @@ pub async fn import_practices(
 
 async fn finish(txn: sea_orm::DatabaseTransaction, report: &mut ImportReport) -> Result<()> {
     if report.errors.is_empty() && !report.dry_run {
-        txn.commit().await?;
+        write::commit(txn).await?;
         report.committed = true;
     } else {
         txn.rollback().await?;

@@ -156,7 +156,7 @@ pub async fn create(
 ) -> Result<practice::Model> {
     let txn = write::begin(db).await?;
     let saved = create_in(&txn, viewer, input, None).await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(saved)
 }
 
@@ -265,7 +265,7 @@ pub async fn update(
 ) -> Result<practice::Model> {
     let txn = write::begin(db).await?;
     let saved = update_in(&txn, viewer, id, version, patch).await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(saved)
 }
 
@@ -334,7 +334,7 @@ pub async fn change(
     let mut p = before.clone();
     f(&mut p);
     let saved = write::save_versioned(&txn, viewer, action, &before, p).await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(saved)
 }
 
@@ -407,7 +407,7 @@ pub async fn add_outcome(
 ) -> Result<(outcome::Model, practice::Model)> {
     let txn = write::begin(db).await?;
     let r = add_outcome_in(&txn, viewer, practice_id, fields).await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(r)
 }
 
@@ -491,7 +491,7 @@ pub async fn update_outcome(
     )
     .await?;
     let p = touch(&txn, viewer, "updateOutcome", &p).await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok((after, p))
 }
 
@@ -516,7 +516,7 @@ pub async fn remove_outcome(
     )
     .await?;
     let p = touch(&txn, viewer, "removeOutcome", &p).await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(p)
 }
 

@@ -92,7 +92,7 @@ pub async fn set_region_index(
         Some(&after),
     )
     .await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(after)
 }
 
@@ -164,6 +164,6 @@ pub async fn correct_region(
         r.population = v;
     }
     let r = write::save_versioned(&txn, viewer, "correctRegionProfile", &before, r).await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(r)
 }

@@ -33,7 +33,7 @@ pub async fn schedule_visit(
 ) -> Result<visit::Model> {
     let txn = write::begin(db).await?;
     let saved = schedule_visit_in(&txn, viewer, v, "", "scheduleVisit").await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(saved)
 }
 
@@ -73,7 +73,7 @@ pub async fn save_visit_plan(
             .await?,
         );
     }
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(saved)
 }
 
@@ -230,6 +230,6 @@ pub async fn record_visit_outcome(
         v.adoption_id = adoption_id;
     }
     let v = write::save_versioned(&txn, viewer, "recordVisitOutcome", &before, v).await?;
-    txn.commit().await?;
+    write::commit(txn).await?;
     Ok(v)
 }

@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 
-use super::{patch, publish_agreement, viewer};
+use super::{patch, viewer};
 use crate::domain::agreement::write::{
     self as agreements, AgreementPatch, NewAgreement, PartyInput,
 };
@@ -229,7 +229,6 @@ impl AgreementMutation {
             },
         )
         .await?;
-        publish_agreement(ctx, &a).await?;
         Ok(AgreementPayload {
             agreement: Agreement(a),
         })
@@ -345,10 +344,6 @@ impl AgreementMutation {
             input.note,
         )
         .await?;
-        publish_agreement(ctx, &r.agreement).await?;
-        if let Some(renewal) = &r.renewal {
-            publish_agreement(ctx, renewal).await?;
-        }
         Ok(AdvanceAgreementPayload {
             agreement: Agreement(r.agreement),
             renewal: r.renewal.map(Agreement),
@@ -371,7 +366,6 @@ impl AgreementMutation {
             input.findings,
         )
         .await?;
-        publish_agreement(ctx, &a).await?;
         Ok(RecordEvaluationPayload {
             evaluation: AgreementEvaluation(e),
             agreement: Agreement(a),

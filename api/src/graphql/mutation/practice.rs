@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 
-use super::{patch, publish_practice, viewer};
+use super::{patch, viewer};
 use crate::domain::parse_id;
 use crate::domain::practice::write::{
     self as practices, NewPractice, OutcomeFields, PracticePatch,
@@ -212,7 +212,6 @@ impl PracticeMutation {
             },
         )
         .await?;
-        publish_practice(ctx, &p, true);
         Ok(PracticePayload {
             practice: Practice(p),
         })
@@ -248,7 +247,6 @@ impl PracticeMutation {
             },
         )
         .await?;
-        publish_practice(ctx, &p, false);
         Ok(PracticePayload {
             practice: Practice(p),
         })
@@ -273,7 +271,6 @@ impl PracticeMutation {
             },
         )
         .await?;
-        publish_practice(ctx, &p, false);
         Ok(PracticePayload {
             practice: Practice(p),
         })
@@ -297,7 +294,6 @@ impl PracticeMutation {
             },
         )
         .await?;
-        publish_practice(ctx, &p, false);
         Ok(PracticePayload {
             practice: Practice(p),
         })
@@ -312,7 +308,6 @@ impl PracticeMutation {
         let id = parse_id("input.id", &input.id)?;
         let today = chrono::Utc::now().date_naive();
         let p = practices::verify(db(ctx)?, viewer(ctx), id, input.version, today).await?;
-        publish_practice(ctx, &p, false);
         Ok(PracticePayload {
             practice: Practice(p),
         })
@@ -337,7 +332,6 @@ impl PracticeMutation {
             },
         )
         .await?;
-        publish_practice(ctx, &p, false);
         Ok(PracticePayload {
             practice: Practice(p),
         })
@@ -352,7 +346,6 @@ impl PracticeMutation {
         let id = parse_id("input.practiceId", &input.practice_id)?;
         let (o, p) =
             practices::add_outcome(db(ctx)?, viewer(ctx), id, input.outcome.into()).await?;
-        publish_practice(ctx, &p, false);
         Ok(OutcomePayload {
             outcome: Outcome(o),
             practice: Practice(p),
@@ -368,7 +361,6 @@ impl PracticeMutation {
         let id = parse_id("input.id", &input.id)?;
         let (o, p) =
             practices::update_outcome(db(ctx)?, viewer(ctx), id, input.outcome.into()).await?;
-        publish_practice(ctx, &p, false);
         Ok(OutcomePayload {
             outcome: Outcome(o),
             practice: Practice(p),
@@ -383,7 +375,6 @@ impl PracticeMutation {
     ) -> Result<PracticePayload> {
         let id = parse_id("input.id", &input.id)?;
         let p = practices::remove_outcome(db(ctx)?, viewer(ctx), id).await?;
-        publish_practice(ctx, &p, false);
         Ok(PracticePayload {
             practice: Practice(p),
         })
