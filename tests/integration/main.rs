@@ -15,6 +15,7 @@ mod guru;
 mod http;
 mod http_spec;
 mod introspection;
+mod judged;
 mod limits;
 mod practices;
 mod regions;
