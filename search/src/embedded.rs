@@ -434,11 +434,10 @@ impl EmbeddedEngine {
                 should.push((Occur::Should, word_query(&f, w, last)));
             }
             for e in &expansions {
-                let parts: Vec<(Occur, Box<dyn Query>)> = e
-                    .to
-                    .iter()
-                    .map(|w| (Occur::Must, exact_word_query(&f, w)))
-                    .collect();
+                let parts: Vec<(Occur, Box<dyn Query>)> =
+                    e.to.iter()
+                        .map(|w| (Occur::Must, exact_word_query(&f, w)))
+                        .collect();
                 should.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(Box::new(BooleanQuery::new(parts)), 0.8)),

@@ -117,7 +117,10 @@ fn rule(id: &str, w: &str) -> Option<String> {
     match id {
         "1a" if w.starts_with("ber") && is(w, 3, vowel) => Some(s(3)),
         "1b" if w.starts_with("ber") && is(w, 3, vowel) => Some(pre("r", 3)),
-        "2" if w.starts_with("ber") && is(w, 3, consonant) && is(w, 4, |c| c.is_ascii_lowercase()) => {
+        "2" if w.starts_with("ber")
+            && is(w, 3, consonant)
+            && is(w, 4, |c| c.is_ascii_lowercase()) =>
+        {
             if w[5..].starts_with("er") {
                 None
             } else {
@@ -191,13 +194,18 @@ fn rule(id: &str, w: &str) -> Option<String> {
         "17d" if w.starts_with("meng") && is(w, 4, vowel) => Some(pre("ng", 4)),
         "18a" if w.starts_with("meny") && is(w, 4, vowel) => Some(pre("ny", 4)),
         "18b" if w.starts_with("meny") && is(w, 4, vowel) => Some(pre("s", 4)),
-        "19" if w.starts_with("memp") && is(w, 4, |c| c.is_ascii_lowercase() && c != b'e' && c != b'n') => {
+        "19" if w.starts_with("memp")
+            && is(w, 4, |c| c.is_ascii_lowercase() && c != b'e' && c != b'n') =>
+        {
             Some(s(3))
         }
         "20" if w.starts_with("pe") && in_set(w, 2, b"wy") && is(w, 3, vowel) => Some(s(2)),
         "21a" if w.starts_with("per") && is(w, 3, vowel) => Some(s(3)),
         "21b" if w.starts_with("per") && is(w, 3, vowel) => Some(s(2)),
-        "23" if w.starts_with("per") && is(w, 3, consonant) && is(w, 4, |c| c.is_ascii_lowercase()) => {
+        "23" if w.starts_with("per")
+            && is(w, 3, consonant)
+            && is(w, 4, |c| c.is_ascii_lowercase()) =>
+        {
             if w[5..].starts_with("er") {
                 None
             } else {

@@ -37,7 +37,13 @@ const TARGET_KIND: f64 = 0.70;
 /// NDCG@10 floor, MRR floor), "overall" or a kind, over both splits. Set
 /// just below the figures measured when they were last changed (see
 /// `search/README.md`).
-const FLOORS: &[(&str, f64, f64)] = &[("overall", 0.0, 0.0)];
+const FLOORS: &[(&str, f64, f64)] = &[
+    // Measured 0.843 / 0.912 (2026-12-01): NDCG misses the 0.85 target.
+    ("overall", 0.83, 0.85),
+    // Measured 0.617 / 0.689: the glossary lacks "app", "attendance",
+    // "citizen", "job vacancy" and other words of the English queries.
+    ("english", 0.60, 0.67),
+];
 
 /// One graded query.
 struct Judged {
@@ -171,10 +177,18 @@ impl Sum {
         self.mrr += mrr;
     }
     fn ndcg(&self) -> f64 {
-        if self.n == 0 { 0.0 } else { self.ndcg / self.n as f64 }
+        if self.n == 0 {
+            0.0
+        } else {
+            self.ndcg / self.n as f64
+        }
     }
     fn mrr(&self) -> f64 {
-        if self.n == 0 { 0.0 } else { self.mrr / self.n as f64 }
+        if self.n == 0 {
+            0.0
+        } else {
+            self.mrr / self.n as f64
+        }
     }
 }
 
@@ -209,119 +223,119 @@ fn the_judged_files_parse_and_name_only_known_practices() {
     }
 }
 
-search_scenario!(judged_set_ndcg_and_mrr, with_demo_search, |app| async move {
-    let rows = api::domain::bulk::parse_practices(PRACTICES, api::domain::bulk::Format::Csv)
-        .expect("judged practices parse");
-    let n = rows.len();
-    let report = api::domain::bulk::import_practices(
-        &app.db,
-        &api::auth::Viewer::Operator,
-        rows,
-        false,
-        |_| {},
-    )
-    .await
-    .expect("judged practices import");
-    assert_eq!(report.created, n, "{report:?}");
-    app.sync_search().await;
-    let engine = match app.search_backend {
-        SearchBackend::Embedded => "embedded",
-        SearchBackend::Meili => "meilisearch",
-    };
-    let verbose = std::env::var_os("JUDGED_VERBOSE").is_some();
-    let queries = parse_queries(QUERIES);
-    // (split, kind) -> sums; split "all" and kind "overall" aggregate.
-    let mut sums: BTreeMap<(String, String), Sum> = BTreeMap::new();
-    let mut lines = String::new();
-    for q in &queries {
-        let d = app
-            .data_with(SEARCH_PRACTICES, json!({ "q": q.query, "first": 10 }))
-            .await;
-        let found: Vec<String> = d["searchPractices"]["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["node"]["slug"].as_str().unwrap().to_owned())
-            .collect();
-        let ndcg = ndcg_at_10(&found, &q.grades);
-        let rr = reciprocal_rank(&found, &q.grades);
-        for split in [q.split.as_str(), "all"] {
-            for kind in [q.kind.as_str(), "overall"] {
-                sums.entry((split.to_owned(), kind.to_owned()))
-                    .or_default()
-                    .add(ndcg, rr);
+search_scenario!(
+    judged_set_ndcg_and_mrr,
+    with_demo_search,
+    |app| async move {
+        let rows = api::domain::bulk::parse_practices(PRACTICES, api::domain::bulk::Format::Csv)
+            .expect("judged practices parse");
+        let n = rows.len();
+        let report = api::domain::bulk::import_practices(
+            &app.db,
+            &api::auth::Viewer::Operator,
+            rows,
+            false,
+            |_| {},
+        )
+        .await
+        .expect("judged practices import");
+        assert_eq!(report.created, n, "{report:?}");
+        app.sync_search().await;
+        let engine = match app.search_backend {
+            SearchBackend::Embedded => "embedded",
+            SearchBackend::Meili => "meilisearch",
+        };
+        let verbose = std::env::var_os("JUDGED_VERBOSE").is_some();
+        let queries = parse_queries(QUERIES);
+        // (split, kind) -> sums; split "all" and kind "overall" aggregate.
+        let mut sums: BTreeMap<(String, String), Sum> = BTreeMap::new();
+        let mut lines = String::new();
+        for q in &queries {
+            let d = app
+                .data_with(SEARCH_PRACTICES, json!({ "q": q.query, "first": 10 }))
+                .await;
+            let found: Vec<String> = d["searchPractices"]["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"]["slug"].as_str().unwrap().to_owned())
+                .collect();
+            let ndcg = ndcg_at_10(&found, &q.grades);
+            let rr = reciprocal_rank(&found, &q.grades);
+            for split in [q.split.as_str(), "all"] {
+                for kind in [q.kind.as_str(), "overall"] {
+                    sums.entry((split.to_owned(), kind.to_owned()))
+                        .or_default()
+                        .add(ndcg, rr);
+                }
+            }
+            if verbose {
+                lines.push_str(&format!(
+                    "  {:<8} {:<7} {:<12} ndcg {ndcg:.3} rr {rr:.3}  {:?} -> {:?}\n",
+                    q.id,
+                    q.split,
+                    q.kind,
+                    q.query,
+                    &found[..found.len().min(3)]
+                ));
             }
         }
-        if verbose {
-            lines.push_str(&format!(
-                "  {:<8} {:<7} {:<12} ndcg {ndcg:.3} rr {rr:.3}  {:?} -> {:?}\n",
-                q.id,
-                q.split,
-                q.kind,
-                q.query,
-                &found[..found.len().min(3)]
+        let mut table = format!(
+            "judged set on {engine}: {} practices + demo, {} queries\n{:<14}{:>22}{:>22}{:>22}\n",
+            n,
+            queries.len(),
+            "kind",
+            "tune ndcg/mrr (n)",
+            "holdout ndcg/mrr (n)",
+            "all ndcg/mrr (n)"
+        );
+        for kind in KINDS.iter().copied().chain(["overall"]) {
+            let cell = |split: &str| -> String {
+                sums.get(&(split.to_owned(), kind.to_owned())).map_or_else(
+                    || "-".to_owned(),
+                    |s| format!("{:.3}/{:.3} ({})", s.ndcg(), s.mrr(), s.n),
+                )
+            };
+            table.push_str(&format!(
+                "{kind:<14}{:>22}{:>22}{:>22}\n",
+                cell("tune"),
+                cell("holdout"),
+                cell("all")
             ));
         }
-    }
-    let mut table = format!(
-        "judged set on {engine}: {} practices + demo, {} queries\n{:<14}{:>22}{:>22}{:>22}\n",
-        n,
-        queries.len(),
-        "kind",
-        "tune ndcg/mrr (n)",
-        "holdout ndcg/mrr (n)",
-        "all ndcg/mrr (n)"
-    );
-    for kind in KINDS.iter().copied().chain(["overall"]) {
-        let cell = |split: &str| -> String {
-            sums.get(&(split.to_owned(), kind.to_owned())).map_or_else(
-                || "-".to_owned(),
-                |s| format!("{:.3}/{:.3} ({})", s.ndcg(), s.mrr(), s.n),
-            )
-        };
-        table.push_str(&format!(
-            "{kind:<14}{:>22}{:>22}{:>22}\n",
-            cell("tune"),
-            cell("holdout"),
-            cell("all")
-        ));
-    }
-    println!("{table}{lines}");
-    if engine != "embedded" {
-        // Floors are measured on the embedded engine; the Meilisearch pass
-        // reports its figures for the table in search/README.md.
-        return;
-    }
-    let all = |kind: &str| sums.get(&("all".to_owned(), kind.to_owned())).copied();
-    let overall = all("overall").expect("queries ran");
-    let mut failures = Vec::new();
-    for kind in KINDS.iter().copied().chain(["overall"]) {
-        let Some(s) = all(kind) else { continue };
-        let target = if kind == "overall" {
-            TARGET_OVERALL
-        } else {
-            TARGET_KIND
-        };
-        let (floor_ndcg, floor_mrr) = FLOORS
-            .iter()
-            .find(|(k, _, _)| *k == kind)
-            .map_or((target, target), |(_, a, b)| (*a, *b));
-        if s.ndcg() < floor_ndcg.min(target) || s.mrr() < floor_mrr.min(target) {
-            failures.push(format!(
-                "{kind}: ndcg {:.3} mrr {:.3} below floor {floor_ndcg:.3}/{floor_mrr:.3}",
-                s.ndcg(),
-                s.mrr()
-            ));
+        println!("{table}{lines}");
+        if engine != "embedded" {
+            // Floors are measured on the embedded engine; the Meilisearch pass
+            // reports its figures for the table in search/README.md.
+            return;
         }
+        let all = |kind: &str| sums.get(&("all".to_owned(), kind.to_owned())).copied();
+        let overall = all("overall").expect("queries ran");
+        let mut failures = Vec::new();
+        for kind in KINDS.iter().copied().chain(["overall"]) {
+            let Some(s) = all(kind) else { continue };
+            let target = if kind == "overall" {
+                TARGET_OVERALL
+            } else {
+                TARGET_KIND
+            };
+            let (floor_ndcg, floor_mrr) = FLOORS
+                .iter()
+                .find(|(k, _, _)| *k == kind)
+                .map_or((target, target), |(_, a, b)| (*a, *b));
+            if s.ndcg() < floor_ndcg.min(target) || s.mrr() < floor_mrr.min(target) {
+                failures.push(format!(
+                    "{kind}: ndcg {:.3} mrr {:.3} below floor {floor_ndcg:.3}/{floor_mrr:.3}",
+                    s.ndcg(),
+                    s.mrr()
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}\n{table}", failures.join("\n"));
+        eprintln!(
+            "judged set on {engine}: NDCG@10 {:.3}, MRR {:.3}",
+            overall.ndcg(),
+            overall.mrr()
+        );
     }
-    assert!(
-        failures.is_empty(),
-        "{}\n{table}",
-        failures.join("\n")
-    );
-    eprintln!(
-        "judged set on {engine}: NDCG@10 {:.3}, MRR {:.3}",
-        overall.ndcg(),
-        overall.mrr()
-    );
-});
+);

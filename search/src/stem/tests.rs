@@ -25,11 +25,18 @@ fn score(stemmer: &Stemmer, list: &[(&str, &str)]) -> (usize, Vec<String>) {
 /// A faithful port passes all of them; this is the test of the algorithm.
 #[test]
 fn sastrawi_functional_pairs_all_pass_with_their_dictionary() {
-    let stemmer = Stemmer::from_list(include_str!("../../data/tests/sastrawi_functional_roots.txt"));
+    let stemmer = Stemmer::from_list(include_str!(
+        "../../data/tests/sastrawi_functional_roots.txt"
+    ));
     let list = pairs(include_str!("../../data/tests/sastrawi_functional.tsv"));
     assert!(list.len() >= 160, "{}", list.len());
     let (ok, wrong) = score(&stemmer, &list);
-    assert!(wrong.is_empty(), "{ok}/{} pass; wrong:\n{}", list.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{ok}/{} pass; wrong:\n{}",
+        list.len(),
+        wrong.join("\n")
+    );
 }
 
 /// Sastrawi's integration test, written for its Kateglo dictionary (which
@@ -75,7 +82,9 @@ fn domain_words_reach_their_roots() {
 fn roots_short_words_and_other_scripts_stay() {
     let s = default_stemmer();
     assert!(s.len() > 25_000, "{}", s.len());
-    for w in ["desa", "data", "di", "e", "2024", "café", "covid19", "bumdes", "dinas"] {
+    for w in [
+        "desa", "data", "di", "e", "2024", "café", "covid19", "bumdes", "dinas",
+    ] {
         assert_eq!(s.stem_word(w), w.to_lowercase(), "{w}");
     }
     assert_eq!(s.stem_word("Pelaporan"), "lapor");
