@@ -900,3 +900,99 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
         .await
         .map_err(|e| internal(format!("search task failed: {e}")))?
 }
+
+#[cfg(test)]
+mod timing {
+    //! A quick timing of the query path (stemming and expansion included),
+    //! not the benchmark: `cargo test -p search --release timing --
+    //! --ignored --nocapture` (`TIMING_DOCS`, default 100,000 practices
+    //! made of the judged set's words; `BERGURU_SEARCH_OFF=stem,synonyms,
+    //! glossary,abbreviations` for the same without the vocabulary).
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "timing; run on demand"]
+    async fn search_p95_on_many_practices() {
+        let csv = include_str!("../../tests/fixtures/judged/practices.csv");
+        let vocab: Vec<String> = vocab::words(csv)
+            .into_iter()
+            .filter(|w| w.len() > 3 && !w.chars().any(|c| c.is_ascii_digit()))
+            .collect();
+        let n: usize = std::env::var("TIMING_DOCS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100_000);
+        // A fixed pseudo-random sequence (xorshift), so runs compare.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut pick = |k: usize| -> String {
+            (0..k)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    vocab[(x % vocab.len() as u64) as usize].clone()
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let engine = EmbeddedEngine::in_ram().unwrap();
+        let started = std::time::Instant::now();
+        let mut batch = Vec::new();
+        for i in 0..n {
+            batch.push(Document::Practice(crate::PracticeDoc {
+                id: format!("p{i}"),
+                title: pick(4),
+                summary: pick(12),
+                description: pick(40),
+                owner_name: pick(1),
+                status: "ACTIVE".into(),
+                ..crate::PracticeDoc::default()
+            }));
+            if batch.len() == 10_000 {
+                engine.upsert(std::mem::take(&mut batch)).await.unwrap();
+            }
+        }
+        engine.upsert(batch).await.unwrap();
+        let indexed = started.elapsed();
+        let queries = [
+            "pelayanan perizinan",
+            "pengaduan masyarakat",
+            "one-stop permit service",
+            "citizen complaint app",
+            "ketenagakerjaan",
+            "PTSP",
+            "dana desa transparansi",
+            "pelaporan keuangan daerah",
+            "aplikasi pengadaun masyarakat",
+            "layanan kependudukan jemput bola ke desa",
+        ];
+        let mut times = Vec::new();
+        for round in 0..5 {
+            for q in queries {
+                let req = SearchRequest {
+                    query: q.to_owned(),
+                    kinds: vec![DocKind::Practice],
+                    limit: 20,
+                    ..SearchRequest::default()
+                };
+                let t = std::time::Instant::now();
+                let res = engine.search(&req).await.unwrap();
+                if round > 0 {
+                    times.push(t.elapsed());
+                }
+                assert!(res.total > 0, "{q}");
+            }
+        }
+        times.sort();
+        let p = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+        println!(
+            "{n} practices indexed in {:.1} s; search p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms ({} searches; off: {:?})",
+            indexed.as_secs_f64(),
+            p(0.5).as_secs_f64() * 1e3,
+            p(0.95).as_secs_f64() * 1e3,
+            times.last().unwrap().as_secs_f64() * 1e3,
+            times.len(),
+            std::env::var("BERGURU_SEARCH_OFF").unwrap_or_default()
+        );
+    }
+}

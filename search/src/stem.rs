@@ -625,11 +625,11 @@ impl Stemmer {
             return plural.to_owned();
         };
         // malaikat-malaikat-nya -> malaikat, malaikat-nya
-        if PARTICLES.contains(&second.as_str()) || POSSESSIVES.contains(&second.as_str()) {
-            if let Some((a, b)) = first.clone().rsplit_once('-') {
-                second = format!("{b}-{second}");
-                first = a.to_owned();
-            }
+        if (PARTICLES.contains(&second.as_str()) || POSSESSIVES.contains(&second.as_str()))
+            && let Some((a, b)) = first.clone().rsplit_once('-')
+        {
+            second = format!("{b}-{second}");
+            first = a.to_owned();
         }
         let root1 = self.stem_singular(&first);
         let mut root2 = self.stem_singular(&second);
