@@ -996,3 +996,92 @@ mod timing {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn practice(id: &str, title: &str) -> Document {
+        Document::Practice(crate::PracticeDoc {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            status: "ACTIVE".into(),
+            ..crate::PracticeDoc::default()
+        })
+    }
+
+    async fn ids(engine: &EmbeddedEngine, q: &str) -> Vec<String> {
+        let res = engine
+            .search(&SearchRequest {
+                query: q.to_owned(),
+                limit: 10,
+                ..SearchRequest::default()
+            })
+            .await
+            .unwrap();
+        res.hits.into_iter().map(|h| h.id).collect()
+    }
+
+    #[tokio::test]
+    async fn affixed_forms_match_by_root_and_exact_forms_rank_first() {
+        let engine = EmbeddedEngine::in_ram().unwrap();
+        engine
+            .upsert(vec![
+                practice("a", "Pelaporan Keuangan Desa"),
+                practice("b", "Laporan Keuangan Desa"),
+                practice("c", "Aplikasi Melapor"),
+                practice("d", "Bank Sampah"),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(ids(&engine, "pelaporan").await[0], "a");
+        assert_eq!(ids(&engine, "laporan").await[0], "b");
+        let lapor = ids(&engine, "lapor").await;
+        for id in ["a", "b", "c"] {
+            assert!(lapor.contains(&id.to_owned()), "{lapor:?}");
+        }
+        assert!(!lapor.contains(&"d".to_owned()));
+        // The highlight says the root matched.
+        let res = engine
+            .search(&SearchRequest {
+                query: "pelaporan".into(),
+                limit: 10,
+                ..SearchRequest::default()
+            })
+            .await
+            .unwrap();
+        // "Laporan" is within two typos of "pelaporan"; "Melapor" is not.
+        let c = res.hits.iter().find(|h| h.id == "c").unwrap();
+        let title = &c.highlights[0];
+        assert_eq!(title.snippet, "Aplikasi <em>Melapor</em>");
+        assert_eq!(
+            title.expansions,
+            vec![Matched {
+                kind: "stem",
+                from: "pelaporan".into(),
+                to: "lapor".into()
+            }]
+        );
+    }
+
+    #[tokio::test]
+    async fn abbreviations_and_the_glossary_reach_indonesian_titles() {
+        let engine = EmbeddedEngine::in_ram().unwrap();
+        engine
+            .upsert(vec![
+                practice("ptsp", "Pelayanan Terpadu Satu Pintu Sragen"),
+                practice("izin", "Sistem Perizinan Daring Purworejo"),
+                practice("other", "Bank Sampah Banyumas"),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(ids(&engine, "PTSP").await, vec!["ptsp".to_owned()]);
+        let permits = ids(&engine, "permits").await;
+        assert_eq!(
+            permits.first().map(String::as_str),
+            Some("izin"),
+            "{permits:?}"
+        );
+        assert!(!permits.contains(&"other".to_owned()));
+    }
+}
