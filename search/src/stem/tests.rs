@@ -90,3 +90,29 @@ fn roots_short_words_and_other_scripts_stay() {
     assert_eq!(s.stem_word("Pelaporan"), "lapor");
     assert_eq!(s.stem_word(""), "");
 }
+
+/// No input panics: every prefix rule slices by byte offsets, which only
+/// holds for the ASCII words the stemmer accepts.
+#[test]
+fn arbitrary_words_never_panic() {
+    let s = default_stemmer();
+    let letters = b"aberikmnpstu-lgy";
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..5_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let len = (x % 14) as usize;
+        let word: String = (0..len)
+            .map(|i| letters[((x >> (i * 4)) % letters.len() as u64) as usize] as char)
+            .collect();
+        let _ = s.stem_word(&word);
+        let _ = s.stem_word(&format!("me{word}"));
+        let _ = s.stem_word(&format!("pe{word}an"));
+    }
+    for w in [
+        "-", "--", "ber-", "ter-", "-nya", "meng", "peng", "ké", "日本", "ber-ber",
+    ] {
+        let _ = s.stem_word(w);
+    }
+}
