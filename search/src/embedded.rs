@@ -539,7 +539,7 @@ fn word_query(f: &Fields, word: &str, last: bool) -> Box<dyn Query> {
                 Occur::Should,
                 Box::new(BoostQuery::new(
                     Box::new(FuzzyTermQuery::new(term.clone(), budget, true)),
-                    weight * 0.5,
+                    weight * 0.8,
                 )),
             ));
         }

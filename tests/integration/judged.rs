@@ -38,7 +38,7 @@ const TARGET_KIND: f64 = 0.70;
 /// just below the figures measured when they were last changed (see
 /// `search/README.md`).
 const FLOORS: &[(&str, f64, f64)] = &[
-    // Measured 0.843 / 0.912 (2026-12-01): NDCG misses the 0.85 target.
+    // Measured 0.846 / 0.917 (2026-12-01): NDCG misses the 0.85 target.
     ("overall", 0.83, 0.85),
     // Measured 0.617 / 0.689: the glossary lacks "app", "attendance",
     // "citizen", "job vacancy" and other words of the English queries.
