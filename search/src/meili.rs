@@ -602,6 +602,26 @@ impl SearchEngine for MeiliEngine {
                     }
                 }
             }
+            // Found through a variant but nothing marked in the shown
+            // fields (a stem-only match: Meilisearch marks the words it
+            // matched, here roots in the shadow fields): the title still
+            // carries the explanation.
+            if highlights.is_empty() && !why.is_empty() {
+                let title = if kind == DocKind::Region {
+                    "name"
+                } else {
+                    "title"
+                };
+                if let Some(text) = h.result.get(title).and_then(Value::as_str) {
+                    let mut plain = String::new();
+                    crate::escape_html(text, &mut plain);
+                    highlights.push(Highlight {
+                        field: "title".to_owned(),
+                        snippet: plain,
+                        expansions: why.clone(),
+                    });
+                }
+            }
             out.hits.push(Hit {
                 kind,
                 id,
