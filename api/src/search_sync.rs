@@ -372,9 +372,14 @@ async fn index_changed(db: &impl ConnectionTrait) {
 }
 
 /// Rebuilds the whole index when the engine's counts differ from the
-/// database's. Returns whether it rebuilt.
+/// database's, or its documents predate its settings (Meilisearch indexes
+/// from before the stemmed shadow fields). Returns whether it rebuilt.
 pub async fn ensure_complete(db: &DatabaseConnection, engine: &dyn SearchEngine) -> Result<bool> {
     engine.prepare().await?;
+    if engine.stale().await? {
+        reindex(db, engine, |_, _| {}).await?;
+        return Ok(true);
+    }
     let want = [
         (
             DocKind::Practice,

@@ -1,8 +1,12 @@
 //! The embedded engine: tantivy, with typo tolerance (fuzzy terms by word
 //! length, as Meilisearch does), prefix search on the last word, field
-//! weights, synonyms and joined spellings from [`crate::vocab`], facet counts,
-//! the shared filters and the proven-transfer boost.
+//! weights, Indonesian stemming (each text field has a stemmed twin whose
+//! tokens are roots, weighted below the field itself so exact forms rank
+//! first), synonyms, glossary, abbreviations and joined spellings from
+//! [`crate::vocab`], facet counts, the shared filters and the
+//! proven-transfer boost.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -12,7 +16,10 @@ use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
-use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+use tantivy::tokenizer::{
+    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
+};
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader,
     TantivyDocument, Term,
@@ -20,14 +27,19 @@ use tantivy::{
 
 use crate::filter::FACETS;
 use crate::{
-    DocKind, Document, Highlight, Hit, Rebuild, Result, SearchEngine, SearchError, SearchRequest,
-    SearchResponse, Sort, vocab,
+    DocKind, Document, Highlight, Hit, Matched, Rebuild, Result, SearchEngine, SearchError,
+    SearchRequest, SearchResponse, Sort, vocab,
 };
 
 const TOKENIZER: &str = "berguru";
+/// The tokenizer of the stemmed fields: [`TOKENIZER`] then the roots.
+const STEM_TOKENIZER: &str = "berguru_stem";
 const WRITER_MEMORY: usize = 30_000_000;
 /// Bumped when the schema changes; an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "v1";
+const SCHEMA_VERSION: &str = "v2";
+/// Weight of a stemmed field relative to its field: a word found only
+/// through its root scores less than the word as written.
+const STEM_WEIGHT: Score = 0.5;
 
 #[derive(Clone, Copy, Debug)]
 struct Fields {
@@ -38,6 +50,9 @@ struct Fields {
     aliases: Field,
     summary: Field,
     body: Field,
+    title_stem: Field,
+    summary_stem: Field,
+    body_stem: Field,
     facets: Field,
     proven: Field,
     verified: Field,
@@ -55,6 +70,15 @@ fn weighted(f: &Fields) -> [(Field, Score); 5] {
     ]
 }
 
+/// The stemmed fields and their weights.
+fn stemmed(f: &Fields) -> [(Field, Score); 3] {
+    [
+        (f.title_stem, 4.0 * STEM_WEIGHT),
+        (f.summary_stem, 2.0 * STEM_WEIGHT),
+        (f.body_stem, 1.0 * STEM_WEIGHT),
+    ]
+}
+
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = |stored: bool| {
@@ -65,6 +89,11 @@ fn schema() -> (Schema, Fields) {
         );
         if stored { o.set_stored() } else { o }
     };
+    let stem = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(STEM_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
     let fields = Fields {
         key: b.add_text_field("key", STRING | STORED),
         kind: b.add_text_field("kind", STRING),
@@ -73,6 +102,9 @@ fn schema() -> (Schema, Fields) {
         aliases: b.add_text_field("aliases", text(false)),
         summary: b.add_text_field("summary", text(true)),
         body: b.add_text_field("body", text(false)),
+        title_stem: b.add_text_field("title_stem", stem.clone()),
+        summary_stem: b.add_text_field("summary_stem", stem.clone()),
+        body_stem: b.add_text_field("body_stem", stem),
         facets: b.add_facet_field("facets", FacetOptions::default()),
         proven: b.add_u64_field("proven", FAST),
         verified: b.add_i64_field("verified", FAST),
@@ -88,6 +120,61 @@ fn register(index: &Index) {
             .filter(LowerCaser)
             .build(),
     );
+    index.tokenizers().register(
+        STEM_TOKENIZER,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(Stemmer)
+            .build(),
+    );
+}
+
+/// Token filter replacing each (lower-case) token by its Indonesian root.
+#[derive(Clone)]
+struct Stemmer;
+
+impl TokenFilter for Stemmer {
+    type Tokenizer<T: Tokenizer> = StemFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> StemFilter<T> {
+        StemFilter(tokenizer)
+    }
+}
+
+#[derive(Clone)]
+struct StemFilter<T>(T);
+
+impl<T: Tokenizer> Tokenizer for StemFilter<T> {
+    type TokenStream<'a> = StemStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StemStream(self.0.token_stream(text))
+    }
+}
+
+struct StemStream<S>(S);
+
+impl<S: TokenStream> TokenStream for StemStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.0.advance() {
+            return false;
+        }
+        let token = self.0.token_mut();
+        let root = vocab::stem_word(&token.text);
+        if root != token.text {
+            token.text = root;
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.0.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.0.token_mut()
+    }
 }
 
 fn internal(e: impl std::fmt::Display) -> SearchError {
@@ -177,6 +264,18 @@ fn to_tantivy(doc: &Document, f: &Fields) -> TantivyDocument {
                 format!("{} {} {}", p.description, p.lessons, p.outcomes.join(" ")),
             );
             t.add_text(f.aliases, &p.aliases);
+            t.add_text(f.title_stem, &p.title);
+            t.add_text(f.summary_stem, &p.summary);
+            t.add_text(
+                f.body_stem,
+                format!(
+                    "{} {} {} {}",
+                    p.description,
+                    p.lessons,
+                    p.outcomes.join(" "),
+                    p.sector_names.join(" ")
+                ),
+            );
             for s in &p.sector {
                 facets.push((crate::filter::SECTOR, s.clone()));
             }
@@ -197,6 +296,8 @@ fn to_tantivy(doc: &Document, f: &Fields) -> TantivyDocument {
             t.add_text(f.summary, a.scope.join(" · "));
             t.add_text(f.body, a.agencies.join(" "));
             t.add_text(f.aliases, &a.aliases);
+            t.add_text(f.title_stem, &a.title);
+            t.add_text(f.summary_stem, a.scope.join(" · "));
             for p in &a.province {
                 facets.push((crate::filter::PROVINCE, p.clone()));
             }
@@ -350,17 +451,18 @@ impl EmbeddedEngine {
                 ),
             ));
         }
+        let expansions = vocab::expansions(&words);
         if !words.is_empty() {
             let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for (i, w) in words.iter().enumerate() {
                 let last = i + 1 == words.len();
                 should.push((Occur::Should, word_query(&f, w, last)));
             }
-            for phrase in vocab::expansions(&words) {
-                let parts: Vec<(Occur, Box<dyn Query>)> = phrase
-                    .iter()
-                    .map(|w| (Occur::Must, exact_word_query(&f, w)))
-                    .collect();
+            for e in &expansions {
+                let parts: Vec<(Occur, Box<dyn Query>)> =
+                    e.to.iter()
+                        .map(|w| (Occur::Must, exact_word_query(&f, w)))
+                        .collect();
                 should.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(Box::new(BooleanQuery::new(parts)), 0.8)),
@@ -404,6 +506,7 @@ impl EmbeddedEngine {
         let (top, total, facets) = searcher
             .search(&query, &(ranked, Count, facet_collector))
             .map_err(internal)?;
+        let marker = Marker::new(&words, &expansions);
         let mut out = SearchResponse {
             engine: "embedded",
             total: total as u64,
@@ -422,7 +525,7 @@ impl EmbeddedEngine {
             }
         }
         for ((_, score), addr) in top {
-            out.hits.push(hit(&searcher, &f, addr, score, &words)?);
+            out.hits.push(hit(&searcher, &f, addr, score, &marker)?);
         }
         Ok(out)
     }
@@ -461,7 +564,7 @@ fn word_query(f: &Fields, word: &str, last: bool) -> Box<dyn Query> {
                 Occur::Should,
                 Box::new(BoostQuery::new(
                     Box::new(FuzzyTermQuery::new(term.clone(), budget, true)),
-                    weight * 0.5,
+                    weight * 0.8,
                 )),
             ));
         }
@@ -475,12 +578,33 @@ fn word_query(f: &Fields, word: &str, last: bool) -> Box<dyn Query> {
             ));
         }
     }
+    parts.extend(stem_clauses(f, word));
     Box::new(BooleanQuery::new(parts))
 }
 
-/// A word of a synonym or joined spelling: exact, in any field.
+/// The root of a word in the stemmed fields.
+fn stem_clauses(f: &Fields, word: &str) -> Vec<(Occur, Box<dyn Query>)> {
+    let root = vocab::stem_word(word);
+    stemmed(f)
+        .into_iter()
+        .map(|(field, weight)| {
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, &root),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    weight,
+                )) as Box<dyn Query>,
+            )
+        })
+        .collect()
+}
+
+/// A word of an expansion: exact in any field, or by its root.
 fn exact_word_query(f: &Fields, word: &str) -> Box<dyn Query> {
-    let parts = weighted(f)
+    let mut parts: Vec<(Occur, Box<dyn Query>)> = weighted(f)
         .into_iter()
         .map(|(field, weight)| {
             (
@@ -495,6 +619,7 @@ fn exact_word_query(f: &Fields, word: &str) -> Box<dyn Query> {
             )
         })
         .collect();
+    parts.extend(stem_clauses(f, word));
     Box::new(BooleanQuery::new(parts))
 }
 
@@ -503,7 +628,7 @@ fn hit(
     f: &Fields,
     addr: DocAddress,
     score: Score,
-    words: &[String],
+    marker: &Marker,
 ) -> Result<Hit> {
     let doc: TantivyDocument = searcher.doc(addr).map_err(internal)?;
     let key = doc
@@ -524,11 +649,12 @@ fn hit(
     let mut highlights = Vec::new();
     for (name, field) in [("title", f.title), ("summary", f.summary)] {
         if let Some(text) = doc.get_first(field).and_then(|v| v.as_str())
-            && let Some(snippet) = highlight(text, words, name == "summary")
+            && let Some((snippet, expansions)) = marker.highlight(text, name == "summary")
         {
             highlights.push(Highlight {
                 field: name.to_owned(),
                 snippet,
+                expansions,
             });
         }
     }
@@ -540,64 +666,124 @@ fn hit(
     })
 }
 
-/// Marks the words of `text` matching a query word with `<em>`, the rest
-/// HTML-escaped; `crop` keeps about 30 words around the first match.
-/// `None` when nothing matches.
-pub fn highlight(text: &str, words: &[String], crop: bool) -> Option<String> {
-    // Split into (is_word, piece) runs, keeping separators.
-    let mut pieces: Vec<(bool, &str)> = Vec::new();
-    let mut start = 0;
-    let mut in_word = None;
-    for (i, c) in text.char_indices() {
-        let w = c.is_alphanumeric();
-        match in_word {
-            Some(prev) if prev != w => {
-                pieces.push((prev, &text[start..i]));
-                start = i;
-            }
-            _ => {}
+/// What marks words in snippets: the query words (within the typo budget,
+/// the last also as a prefix) as written, and by root the query words and
+/// the words of the query's expansions, each with its explanation.
+pub struct Marker {
+    words: Vec<String>,
+    /// Root of a word -> why a text word with that root matches.
+    roots: HashMap<String, Matched>,
+}
+
+impl Marker {
+    /// The marker of a query's words and expansions.
+    pub fn new(words: &[String], expansions: &[vocab::Expansion]) -> Marker {
+        let mut roots = HashMap::new();
+        for w in words {
+            let root = vocab::key(w);
+            roots.entry(root.clone()).or_insert(Matched {
+                kind: "stem",
+                from: w.clone(),
+                to: root,
+            });
         }
-        in_word = Some(w);
-    }
-    if let Some(w) = in_word {
-        pieces.push((w, &text[start..]));
-    }
-    let matched: Vec<bool> = pieces
-        .iter()
-        .map(|(is_word, p)| {
-            *is_word && {
-                let lower = p.to_lowercase();
-                words
-                    .iter()
-                    .enumerate()
-                    .any(|(i, q)| vocab::word_matches(&lower, q, i + 1 == words.len()))
+        for e in expansions {
+            for w in &e.to {
+                roots.entry(vocab::key(w)).or_insert_with(|| Matched {
+                    kind: e.kind.as_str(),
+                    from: e.from.join(" "),
+                    to: e.to.join(" "),
+                });
             }
-        })
-        .collect();
-    let first = matched.iter().position(|m| *m)?;
-    let (from, to) = if crop {
-        let from = first.saturating_sub(20);
-        (from, (from + 60).min(pieces.len()))
-    } else {
-        (0, pieces.len())
-    };
-    let mut out = String::new();
-    if from > 0 {
-        out.push('…');
+        }
+        Marker {
+            words: words.to_vec(),
+            roots,
+        }
     }
-    for i in from..to {
-        if matched[i] {
-            out.push_str("<em>");
-            crate::escape_html(pieces[i].1, &mut out);
-            out.push_str("</em>");
+
+    /// How a text word (lower case) matches: `Some(None)` as written,
+    /// `Some(Some(why))` through a root or an expansion, `None` not at all.
+    fn matches(&self, word: &str) -> Option<Option<&Matched>> {
+        let n = self.words.len();
+        if self
+            .words
+            .iter()
+            .enumerate()
+            .any(|(i, q)| vocab::word_matches(word, q, i + 1 == n))
+        {
+            return Some(None);
+        }
+        self.roots.get(&vocab::key(word)).map(Some)
+    }
+
+    /// Marks the matching words of `text` with `<em>`, the rest
+    /// HTML-escaped; `crop` keeps about 30 words around the first match.
+    /// Returns the snippet and why words matched that the query did not
+    /// contain as written; `None` when nothing matches.
+    pub fn highlight(&self, text: &str, crop: bool) -> Option<(String, Vec<Matched>)> {
+        // Split into (is_word, piece) runs, keeping separators.
+        let mut pieces: Vec<(bool, &str)> = Vec::new();
+        let mut start = 0;
+        let mut in_word = None;
+        for (i, c) in text.char_indices() {
+            let w = c.is_alphanumeric();
+            match in_word {
+                Some(prev) if prev != w => {
+                    pieces.push((prev, &text[start..i]));
+                    start = i;
+                }
+                _ => {}
+            }
+            in_word = Some(w);
+        }
+        if let Some(w) = in_word {
+            pieces.push((w, &text[start..]));
+        }
+        let mut why: Vec<Matched> = Vec::new();
+        let matched: Vec<bool> = pieces
+            .iter()
+            .map(|(is_word, p)| {
+                if !*is_word {
+                    return false;
+                }
+                match self.matches(&p.to_lowercase()) {
+                    None => false,
+                    Some(None) => true,
+                    Some(Some(m)) => {
+                        if !why.contains(m) {
+                            why.push(m.clone());
+                        }
+                        true
+                    }
+                }
+            })
+            .collect();
+        let first = matched.iter().position(|m| *m)?;
+        let (from, to) = if crop {
+            let from = first.saturating_sub(20);
+            (from, (from + 60).min(pieces.len()))
         } else {
-            crate::escape_html(pieces[i].1, &mut out);
+            (0, pieces.len())
+        };
+        let mut out = String::new();
+        if from > 0 {
+            out.push('…');
         }
+        for i in from..to {
+            if matched[i] {
+                out.push_str("<em>");
+                crate::escape_html(pieces[i].1, &mut out);
+                out.push_str("</em>");
+            } else {
+                crate::escape_html(pieces[i].1, &mut out);
+            }
+        }
+        if to < pieces.len() {
+            out.push('…');
+        }
+        Some((out, why))
     }
-    if to < pieces.len() {
-        out.push('…');
-    }
-    Some(out)
 }
 
 #[async_trait::async_trait]
@@ -738,4 +924,189 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| internal(format!("search task failed: {e}")))?
+}
+
+#[cfg(test)]
+mod timing {
+    //! A quick timing of the query path (stemming and expansion included),
+    //! not the benchmark: `cargo test -p search --release timing --
+    //! --ignored --nocapture` (`TIMING_DOCS`, default 100,000 practices
+    //! made of the judged set's words; `BERGURU_SEARCH_OFF=stem,synonyms,
+    //! glossary,abbreviations` for the same without the vocabulary).
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "timing; run on demand"]
+    async fn search_p95_on_many_practices() {
+        let csv = include_str!("../../tests/fixtures/judged/practices.csv");
+        let vocab: Vec<String> = vocab::words(csv)
+            .into_iter()
+            .filter(|w| w.len() > 3 && !w.chars().any(|c| c.is_ascii_digit()))
+            .collect();
+        let n: usize = std::env::var("TIMING_DOCS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100_000);
+        // A fixed pseudo-random sequence (xorshift), so runs compare.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut pick = |k: usize| -> String {
+            (0..k)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    vocab[(x % vocab.len() as u64) as usize].clone()
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let engine = EmbeddedEngine::in_ram().unwrap();
+        let started = std::time::Instant::now();
+        let mut batch = Vec::new();
+        for i in 0..n {
+            batch.push(Document::Practice(crate::PracticeDoc {
+                id: format!("p{i}"),
+                title: pick(4),
+                summary: pick(12),
+                description: pick(40),
+                owner_name: pick(1),
+                status: "ACTIVE".into(),
+                ..crate::PracticeDoc::default()
+            }));
+            if batch.len() == 10_000 {
+                engine.upsert(std::mem::take(&mut batch)).await.unwrap();
+            }
+        }
+        engine.upsert(batch).await.unwrap();
+        let indexed = started.elapsed();
+        let queries = [
+            "pelayanan perizinan",
+            "pengaduan masyarakat",
+            "one-stop permit service",
+            "citizen complaint app",
+            "ketenagakerjaan",
+            "PTSP",
+            "dana desa transparansi",
+            "pelaporan keuangan daerah",
+            "aplikasi pengadaun masyarakat",
+            "layanan kependudukan jemput bola ke desa",
+        ];
+        let mut times = Vec::new();
+        for round in 0..5 {
+            for q in queries {
+                let req = SearchRequest {
+                    query: q.to_owned(),
+                    kinds: vec![DocKind::Practice],
+                    limit: 20,
+                    ..SearchRequest::default()
+                };
+                let t = std::time::Instant::now();
+                let res = engine.search(&req).await.unwrap();
+                if round > 0 {
+                    times.push(t.elapsed());
+                }
+                assert!(res.total > 0, "{q}");
+            }
+        }
+        times.sort();
+        let p = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+        println!(
+            "{n} practices indexed in {:.1} s; search p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms ({} searches; off: {:?})",
+            indexed.as_secs_f64(),
+            p(0.5).as_secs_f64() * 1e3,
+            p(0.95).as_secs_f64() * 1e3,
+            times.last().unwrap().as_secs_f64() * 1e3,
+            times.len(),
+            std::env::var("BERGURU_SEARCH_OFF").unwrap_or_default()
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn practice(id: &str, title: &str) -> Document {
+        Document::Practice(crate::PracticeDoc {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            status: "ACTIVE".into(),
+            ..crate::PracticeDoc::default()
+        })
+    }
+
+    async fn ids(engine: &EmbeddedEngine, q: &str) -> Vec<String> {
+        let res = engine
+            .search(&SearchRequest {
+                query: q.to_owned(),
+                limit: 10,
+                ..SearchRequest::default()
+            })
+            .await
+            .unwrap();
+        res.hits.into_iter().map(|h| h.id).collect()
+    }
+
+    #[tokio::test]
+    async fn affixed_forms_match_by_root_and_exact_forms_rank_first() {
+        let engine = EmbeddedEngine::in_ram().unwrap();
+        engine
+            .upsert(vec![
+                practice("a", "Pelaporan Keuangan Desa"),
+                practice("b", "Laporan Keuangan Desa"),
+                practice("c", "Aplikasi Melapor"),
+                practice("d", "Bank Sampah"),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(ids(&engine, "pelaporan").await[0], "a");
+        assert_eq!(ids(&engine, "laporan").await[0], "b");
+        let lapor = ids(&engine, "lapor").await;
+        for id in ["a", "b", "c"] {
+            assert!(lapor.contains(&id.to_owned()), "{lapor:?}");
+        }
+        assert!(!lapor.contains(&"d".to_owned()));
+        // The highlight says the root matched.
+        let res = engine
+            .search(&SearchRequest {
+                query: "pelaporan".into(),
+                limit: 10,
+                ..SearchRequest::default()
+            })
+            .await
+            .unwrap();
+        // "Laporan" is within two typos of "pelaporan"; "Melapor" is not.
+        let c = res.hits.iter().find(|h| h.id == "c").unwrap();
+        let title = &c.highlights[0];
+        assert_eq!(title.snippet, "Aplikasi <em>Melapor</em>");
+        assert_eq!(
+            title.expansions,
+            vec![Matched {
+                kind: "stem",
+                from: "pelaporan".into(),
+                to: "lapor".into()
+            }]
+        );
+    }
+
+    #[tokio::test]
+    async fn abbreviations_and_the_glossary_reach_indonesian_titles() {
+        let engine = EmbeddedEngine::in_ram().unwrap();
+        engine
+            .upsert(vec![
+                practice("ptsp", "Pelayanan Terpadu Satu Pintu Sragen"),
+                practice("izin", "Sistem Perizinan Daring Purworejo"),
+                practice("other", "Bank Sampah Banyumas"),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(ids(&engine, "PTSP").await, vec!["ptsp".to_owned()]);
+        let permits = ids(&engine, "permits").await;
+        assert_eq!(
+            permits.first().map(String::as_str),
+            Some("izin"),
+            "{permits:?}"
+        );
+        assert!(!permits.contains(&"other".to_owned()));
+    }
 }

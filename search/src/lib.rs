@@ -13,6 +13,7 @@
 pub mod embedded;
 pub mod filter;
 pub mod meili;
+pub mod stem;
 pub mod vocab;
 
 use std::collections::BTreeMap;
@@ -220,6 +221,22 @@ impl SearchRequest {
 pub struct Highlight {
     pub field: String,
     pub snippet: String,
+    /// How words of the query reached the marked words when not as
+    /// written: a glossary entry, an abbreviation, a synonym or a shared
+    /// root.
+    pub expansions: Vec<Matched>,
+}
+
+/// Why a marked word matched a query that did not contain it as written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Matched {
+    /// `glossary`, `abbreviation`, `synonym`, `joined` or `stem`.
+    pub kind: &'static str,
+    /// The query words.
+    pub from: String,
+    /// What they were expanded to (for `stem`, the root shared by the query
+    /// word and the marked word).
+    pub to: String,
 }
 
 /// One result.
@@ -286,6 +303,12 @@ pub trait SearchEngine: Send + Sync + Debug {
     /// Starts a rebuild into fresh indexes; search keeps answering from the
     /// current ones until [`Rebuild::finish`] swaps them in.
     async fn begin_rebuild(&self) -> Result<Box<dyn Rebuild>>;
+    /// Whether the documents predate the index settings (indexed before the
+    /// stemmed shadow fields existed), known after [`SearchEngine::prepare`]:
+    /// the index must then be rebuilt even when its counts are right.
+    async fn stale(&self) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 /// A rebuild under way.

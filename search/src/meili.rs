@@ -3,6 +3,15 @@
 //! filters are built from whitelisted attribute names with quoted, escaped
 //! values ([`crate::filter`]). Settings are applied idempotently by
 //! [`SearchEngine::prepare`].
+//!
+//! Meilisearch has no Indonesian stemmer and no bilingual glossary, so
+//! Berguru brings both: every document carries stemmed shadow fields
+//! (`titleStem`, `summaryStem`, `bodyStem`: the text with each word replaced
+//! by its root, [`meili_document`]) searched after the fields themselves,
+//! and a search is sent as a federated multi-search of a few variants of
+//! the query ([`variants`]): as typed, with its words' roots, translated
+//! through the glossary and abbreviations, and each expansion alone, the
+//! variants weighted below the query as typed.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -10,7 +19,7 @@ use std::time::Duration;
 
 use meilisearch_sdk::client::{Client, SwapIndexes};
 use meilisearch_sdk::errors::{Error as SdkError, ErrorCode};
-use meilisearch_sdk::search::{FederationOptions, MergeFacets, Selectors};
+use meilisearch_sdk::search::{FederationOptions, MergeFacets, SearchQuery, Selectors};
 use meilisearch_sdk::settings::{LocalizedAttributes, Settings};
 use meilisearch_sdk::task_info::TaskInfo;
 use meilisearch_sdk::tasks::Task;
@@ -18,8 +27,8 @@ use serde_json::{Map, Value};
 
 use crate::filter::FACETS;
 use crate::{
-    DocKind, Document, Highlight, Hit, Rebuild, Result, SearchEngine, SearchError, SearchRequest,
-    SearchResponse, Sort, vocab,
+    DocKind, Document, Highlight, Hit, Matched, Rebuild, Result, SearchEngine, SearchError,
+    SearchRequest, SearchResponse, Sort, vocab,
 };
 
 const PRE: &str = "\u{1}";
@@ -34,6 +43,9 @@ pub struct MeiliEngine {
     searcher: Client,
     prefix: String,
     timeout: Duration,
+    /// Set by `prepare` when an index held documents without the stemmed
+    /// shadow fields.
+    stale: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl std::fmt::Debug for MeiliEngine {
@@ -88,6 +100,7 @@ impl MeiliEngine {
             searcher,
             prefix: prefix.to_owned(),
             timeout,
+            stale: std::sync::Arc::default(),
         })
     }
 
@@ -132,6 +145,13 @@ impl MeiliEngine {
 
     async fn ensure_index(&self, uid: &str, kind: DocKind) -> Result<()> {
         let exists = self.bounded(self.client.get_raw_index(uid)).await;
+        if exists.is_ok() && kind != DocKind::Region && !uid.ends_with("__rebuild") {
+            let index = self.client.index(uid);
+            let searchable = self.bounded(index.get_searchable_attributes()).await?;
+            if !searchable.iter().any(|a| a == STEM_FIELDS[0]) {
+                self.stale.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
         if exists.is_err() {
             let task = self
                 .bounded(self.client.create_index(uid, Some("id")))
@@ -152,11 +172,7 @@ impl MeiliEngine {
         }
         let values: Vec<Value> = docs
             .iter()
-            .map(|d| match d {
-                Document::Practice(p) => serde_json::to_value(p),
-                Document::Agreement(a) => serde_json::to_value(a),
-                Document::Region(r) => serde_json::to_value(r),
-            })
+            .map(meili_document)
             .collect::<std::result::Result<_, _>>()
             .map_err(|e| SearchError::Internal(e.to_string()))?;
         let index = self.client.index(uid);
@@ -179,6 +195,171 @@ impl MeiliEngine {
     }
 }
 
+/// A document as sent to Meilisearch: its fields plus the stemmed shadow
+/// fields `titleStem`, `summaryStem` and `bodyStem` (practices and
+/// agreements; regions are names only).
+pub fn meili_document(doc: &Document) -> serde_json::Result<Value> {
+    let (mut value, stems) = match doc {
+        Document::Practice(p) => (
+            serde_json::to_value(p)?,
+            [
+                vocab::stem_text(&p.title),
+                vocab::stem_text(&p.summary),
+                vocab::stem_text(&format!(
+                    "{} {} {} {}",
+                    p.description,
+                    p.lessons,
+                    p.outcomes.join(" "),
+                    p.sector_names.join(" ")
+                )),
+            ],
+        ),
+        Document::Agreement(a) => (
+            serde_json::to_value(a)?,
+            [
+                vocab::stem_text(&a.title),
+                vocab::stem_text(&a.scope.join(" ")),
+                String::new(),
+            ],
+        ),
+        Document::Region(r) => return serde_json::to_value(r),
+    };
+    if let Value::Object(map) = &mut value {
+        for (name, text) in STEM_FIELDS.iter().zip(stems) {
+            map.insert((*name).to_owned(), Value::String(text));
+        }
+    }
+    Ok(value)
+}
+
+/// The stemmed shadow fields, searched after every other field.
+pub const STEM_FIELDS: [&str; 3] = ["titleStem", "summaryStem", "bodyStem"];
+
+/// One query of a federated search: the text, its weight and why it is
+/// sent (empty for the query as typed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    pub query: String,
+    pub weight: f32,
+    pub why: Vec<Matched>,
+}
+
+/// At most this many variants of one query (times the kinds searched).
+pub const MAX_VARIANTS: usize = 6;
+
+/// The queries sent for one search: the query as typed (weight 1, long
+/// synonym phrases shortened as Meilisearch needs); with every word
+/// replaced by its root (0.9), when that changes a word; translated, each
+/// glossary, abbreviation or synonym phrase replaced by its first
+/// expansion, longest first (0.85); and the expansions alone (0.7).
+pub fn variants(query: &str) -> Vec<Variant> {
+    let typed = if vocab::words(query).len() > 3 {
+        vocab::shorten_long_synonyms(query)
+    } else {
+        query.to_owned()
+    };
+    let mut out = vec![Variant {
+        query: typed,
+        weight: 1.0,
+        why: Vec::new(),
+    }];
+    let words = vocab::query_words(query);
+    if words.is_empty() {
+        return out;
+    }
+    let push = |out: &mut Vec<Variant>, v: Variant| {
+        if out.len() < MAX_VARIANTS
+            && !v.query.is_empty()
+            && !out
+                .iter()
+                .any(|o| vocab::words(&o.query) == vocab::words(&v.query))
+        {
+            out.push(v);
+        }
+    };
+    let roots: Vec<String> = words.iter().map(|w| vocab::stem_word(w)).collect();
+    let why: Vec<Matched> = words
+        .iter()
+        .zip(&roots)
+        .filter(|(w, r)| w != r)
+        .map(|(w, r)| Matched {
+            kind: "stem",
+            from: w.clone(),
+            to: r.clone(),
+        })
+        .collect();
+    if !why.is_empty() {
+        push(
+            &mut out,
+            Variant {
+                query: roots.join(" "),
+                weight: 0.9,
+                why,
+            },
+        );
+    }
+    let expansions: Vec<vocab::Expansion> = vocab::expansions(&words)
+        .into_iter()
+        .filter(|e| e.kind != vocab::ExpansionKind::Joined)
+        .collect();
+    // Translated: replace matched windows, longest expansions first,
+    // without overlaps.
+    let keys: Vec<String> = words.iter().map(|w| vocab::key(w)).collect();
+    let mut taken = vec![false; words.len()];
+    let mut replaced: Vec<Option<Vec<String>>> = vec![None; words.len()];
+    let mut why = Vec::new();
+    for e in &expansions {
+        let from: Vec<String> = e.from.iter().map(|w| vocab::key(w)).collect();
+        let Some(start) = (0..words.len().saturating_sub(from.len() - 1)).find(|&i| {
+            keys[i..i + from.len()] == from[..] && !taken[i..i + from.len()].contains(&true)
+        }) else {
+            continue;
+        };
+        for t in &mut taken[start..start + from.len()] {
+            *t = true;
+        }
+        replaced[start] = Some(e.to.clone());
+        why.push(matched(e));
+    }
+    if !why.is_empty() {
+        let mut q: Vec<String> = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            match (&replaced[i], taken[i]) {
+                (Some(to), _) => q.extend(to.iter().cloned()),
+                (None, true) => {}
+                (None, false) => q.push(w.clone()),
+            }
+        }
+        push(
+            &mut out,
+            Variant {
+                query: q.join(" "),
+                weight: 0.85,
+                why,
+            },
+        );
+    }
+    for e in &expansions {
+        push(
+            &mut out,
+            Variant {
+                query: e.to.join(" "),
+                weight: 0.7,
+                why: vec![matched(e)],
+            },
+        );
+    }
+    out
+}
+
+fn matched(e: &vocab::Expansion) -> Matched {
+    Matched {
+        kind: e.kind.as_str(),
+        from: e.from.join(" "),
+        to: e.to.join(" "),
+    }
+}
+
 /// Settings of an index: searchable attributes in weight order, filters,
 /// sorts, ranking rules with the proven-transfer rule, typo tolerance (the
 /// defaults: one typo from 5 letters, two from 9), synonyms, stop words and
@@ -195,6 +376,9 @@ pub fn settings(kind: DocKind) -> Settings {
             "outcomes",
             "description",
             "lessons",
+            "titleStem",
+            "summaryStem",
+            "bodyStem",
         ],
         DocKind::Agreement => &[
             "title",
@@ -203,6 +387,8 @@ pub fn settings(kind: DocKind) -> Settings {
             "partyNames",
             "scope",
             "agencies",
+            "titleStem",
+            "summaryStem",
         ],
         DocKind::Region => &["name", "aliases", "capital", "provinceName", "code"],
     };
@@ -274,6 +460,8 @@ impl SearchEngine for MeiliEngine {
     }
 
     async fn prepare(&self) -> Result<()> {
+        self.stale
+            .store(false, std::sync::atomic::Ordering::Relaxed);
         for kind in DocKind::ALL {
             self.ensure_index(&self.uid(kind), kind).await?;
         }
@@ -311,11 +499,7 @@ impl SearchEngine for MeiliEngine {
             });
         }
         let filter = req.filter.to_meili();
-        let query = if vocab::words(&req.query).len() > 3 {
-            vocab::shorten_long_synonyms(&req.query)
-        } else {
-            req.query.clone()
-        };
+        let variants = variants(&req.query);
         let uids: Vec<String> = kinds.iter().map(|k| self.uid(*k)).collect();
         let indexes: Vec<_> = uids.iter().map(|u| self.searcher.index(u)).collect();
         let sort: Vec<&str> = match req.sort {
@@ -324,21 +508,26 @@ impl SearchEngine for MeiliEngine {
             Sort::RecentlyVerified => vec!["lastVerifiedDays:desc"],
         };
         let mut multi = self.searcher.multi_search();
-        for (i, kind) in kinds.iter().enumerate() {
-            let mut q = indexes[i].search();
-            q.with_query(&query)
-                .with_attributes_to_highlight(Selectors::Some(highlighted(*kind)))
-                .with_highlight_pre_tag(PRE)
-                .with_highlight_post_tag(POST)
-                .with_attributes_to_crop(Selectors::Some(&[("summary", Some(30))]))
-                .with_show_ranking_score(true);
-            if let Some(f) = &filter {
-                q.with_filter(f);
+        // Which variant each query of the request is.
+        let mut variant_of: Vec<usize> = Vec::new();
+        for (v, variant) in variants.iter().enumerate() {
+            for (i, kind) in kinds.iter().enumerate() {
+                let mut q: SearchQuery<'_, _> = indexes[i].search();
+                q.with_query(&variant.query)
+                    .with_attributes_to_highlight(Selectors::Some(highlighted(*kind)))
+                    .with_highlight_pre_tag(PRE)
+                    .with_highlight_post_tag(POST)
+                    .with_attributes_to_crop(Selectors::Some(&[("summary", Some(30))]))
+                    .with_show_ranking_score(true);
+                if let Some(f) = &filter {
+                    q.with_filter(f);
+                }
+                if !sort.is_empty() && *kind != DocKind::Region {
+                    q.with_sort(&sort);
+                }
+                multi.with_search_query_and_weight(q, variant.weight);
+                variant_of.push(v);
             }
-            if !sort.is_empty() && *kind != DocKind::Region {
-                q.with_sort(&sort);
-            }
-            multi.with_search_query(q);
         }
         let mut facets_by_index: HashMap<String, Vec<String>> = HashMap::new();
         for (i, kind) in kinds.iter().enumerate() {
@@ -374,17 +563,28 @@ impl SearchEngine for MeiliEngine {
                 out.facets.insert(attr, counts);
             }
         }
+        let mut seen = std::collections::HashSet::new();
         for h in res.hits {
             let Some(fed) = &h.federation else { continue };
             let Some(kind) = self.kind_of(&fed.index_uid) else {
                 continue;
             };
+            let why = variant_of
+                .get(fed.queries_position)
+                .and_then(|v| variants.get(*v))
+                .map(|v| v.why.clone())
+                .unwrap_or_default();
             let id = match kind {
                 DocKind::Region => h.result.get("code").and_then(Value::as_str),
                 _ => h.result.get("id").and_then(Value::as_str),
             }
             .unwrap_or_default()
             .to_owned();
+            // A document found by several variants is listed once, where
+            // it ranks best.
+            if !seen.insert((kind, id.clone())) {
+                continue;
+            }
             let mut highlights = Vec::new();
             if let Some(formatted) = &h.formatted_result {
                 for field in highlighted(kind) {
@@ -397,8 +597,29 @@ impl SearchEngine for MeiliEngine {
                         highlights.push(Highlight {
                             field: name.to_owned(),
                             snippet: s,
+                            expansions: why.clone(),
                         });
                     }
+                }
+            }
+            // Found through a variant but nothing marked in the shown
+            // fields (a stem-only match: Meilisearch marks the words it
+            // matched, here roots in the shadow fields): the title still
+            // carries the explanation.
+            if highlights.is_empty() && !why.is_empty() {
+                let title = if kind == DocKind::Region {
+                    "name"
+                } else {
+                    "title"
+                };
+                if let Some(text) = h.result.get(title).and_then(Value::as_str) {
+                    let mut plain = String::new();
+                    crate::escape_html(text, &mut plain);
+                    highlights.push(Highlight {
+                        field: "title".to_owned(),
+                        snippet: plain,
+                        expansions: why.clone(),
+                    });
                 }
             }
             out.hits.push(Hit {
@@ -420,6 +641,10 @@ impl SearchEngine for MeiliEngine {
 
     async fn health(&self) -> Result<()> {
         self.bounded(self.client.health()).await.map(|_| ())
+    }
+
+    async fn stale(&self) -> Result<bool> {
+        Ok(self.stale.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     async fn begin_rebuild(&self) -> Result<Box<dyn Rebuild>> {
@@ -526,6 +751,65 @@ mod tests {
             Some("Aplikasi <em>e-Office</em> &lt;Sumedang&gt;")
         );
         assert_eq!(snippet("no match"), None);
+    }
+
+    #[test]
+    fn documents_carry_stemmed_shadow_fields() {
+        let doc = Document::Practice(crate::PracticeDoc {
+            id: "p1".into(),
+            title: "Pelaporan Keuangan Desa".into(),
+            summary: "Penanganan pengaduan masyarakat".into(),
+            description: "Kepegawaian".into(),
+            ..crate::PracticeDoc::default()
+        });
+        let v = meili_document(&doc).unwrap();
+        assert_eq!(v["title"], "Pelaporan Keuangan Desa");
+        assert_eq!(v["titleStem"], "lapor uang desa");
+        assert_eq!(v["summaryStem"], "tangan adu masyarakat");
+        assert!(v["bodyStem"].as_str().unwrap().contains("pegawai"), "{v}");
+        let region = Document::Region(crate::RegionDoc::default());
+        assert!(meili_document(&region).unwrap().get("titleStem").is_none());
+        let s = serde_json::to_value(settings(DocKind::Practice)).unwrap();
+        let searchable: Vec<&str> = s["searchableAttributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap())
+            .collect();
+        // The shadow fields come after every field as written, so the
+        // attribute rule ranks exact forms above stem-only matches.
+        assert_eq!(&searchable[searchable.len() - 3..], &STEM_FIELDS[..]);
+    }
+
+    #[test]
+    fn a_search_sends_typed_stemmed_and_translated_variants() {
+        let v = variants("complaint management systems for permits");
+        assert_eq!(
+            vocab::words(&v[0].query),
+            vocab::words("complaint management systems for permits")
+        );
+        assert_eq!(v[0].weight, 1.0);
+        assert!(v[0].why.is_empty());
+        let translated = v
+            .iter()
+            .find(|x| x.weight == 0.85)
+            .expect("a translated variant");
+        assert!(
+            translated
+                .query
+                .starts_with("sistem pengelolaan pengaduan "),
+            "{translated:?}"
+        );
+        assert!(
+            translated.why.iter().any(|m| m.kind == "glossary"),
+            "{translated:?}"
+        );
+        assert!(v.len() <= MAX_VARIANTS);
+        let stemmed = variants("pelaporan kepegawaian");
+        assert_eq!(stemmed[1].query, "lapor pegawai");
+        assert_eq!(stemmed[1].why[0].kind, "stem");
+        // A query of roots only and no vocabulary is sent once.
+        assert_eq!(variants("desa").len(), 1);
     }
 
     #[test]

@@ -733,3 +733,73 @@ scenario!(
         app.close().await;
     }
 );
+
+search_scenario!(
+    an_english_topic_finds_the_guru_of_an_indonesian_practice,
+    with_demo_search,
+    |app| async move {
+        // The judged practices hold the one-stop permit services of Sragen,
+        // Purworejo, Boyolali and Surabaya, all described in Indonesian
+        // ("Pelayanan Terpadu Satu Pintu", "perizinan").
+        let csv = include_str!("../fixtures/judged/practices.csv");
+        let rows = api::domain::bulk::parse_practices(csv, api::domain::bulk::Format::Csv).unwrap();
+        api::domain::bulk::import_practices(
+            &app.db,
+            &api::auth::Viewer::Operator,
+            rows,
+            false,
+            |_| {},
+        )
+        .await
+        .unwrap();
+        app.sync_search().await;
+        // Lebak (Banten) asks in English.
+        let found = gurus(&app, "36.02", "one-stop permit service").await;
+        // The practices the judged set grades 2 or 3 for this query (q056 of
+        // tests/fixtures/judged/queries.tsv): the one-stop permit services
+        // and the public service malls.
+        let judged: Vec<&str> = include_str!("../fixtures/judged/queries.tsv")
+            .lines()
+            .find(|l| l.split('\t').nth(3) == Some("one-stop permit service"))
+            .and_then(|l| l.split('\t').nth(4))
+            .expect("q056 judged")
+            .split(',')
+            .filter_map(|j| j.rsplit_once(':'))
+            .filter(|(_, g)| *g >= "2")
+            .map(|(s, _)| s)
+            .collect();
+        let relevant = |guru: &Value| {
+            guru["practices"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| judged.contains(&p["practice"]["slug"].as_str().unwrap()))
+        };
+        let first = found.first().expect("a guru for an English topic");
+        assert!(relevant(first), "{first:#}");
+        let top5 = found.iter().take(5).filter(|g| relevant(g)).count();
+        assert!(
+            top5 >= 3,
+            "{top5} of the top 5 are one-stop permit gurus: {:?}",
+            codes(&found)
+        );
+        // Why: the search explains the translation in its highlights.
+        let d = app
+            .data_with(
+                r#"query ($q: String!) { searchPractices(query: $q, first: 5) {
+                    edges { node { slug } highlights { field snippet expansions { kind from to } } } } }"#,
+                json!({ "q": "one-stop permit service" }),
+            )
+            .await;
+        let edges = d["searchPractices"]["edges"].as_array().unwrap();
+        let explained = edges.iter().any(|e| {
+            e["highlights"].as_array().unwrap().iter().any(|h| {
+                h["expansions"].as_array().unwrap().iter().any(|x| {
+                    x["kind"] == "GLOSSARY" && x["from"].as_str().unwrap().contains("permit")
+                })
+            })
+        });
+        assert!(explained, "{edges:#?}");
+        app.close().await;
+    }
+);

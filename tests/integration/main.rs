@@ -19,6 +19,7 @@ mod hostile_text;
 mod http;
 mod http_spec;
 mod introspection;
+mod judged;
 mod limits;
 mod outbox_workers;
 mod persisted_only;

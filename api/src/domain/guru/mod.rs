@@ -280,7 +280,8 @@ async fn regions_by_code(
 const MIN_COVERAGE: f64 = 0.25;
 
 /// The share of the topic's words a hit's highlights show matched (typos
-/// and, for the last word, prefixes count, as in the engines).
+/// and, for the last word, prefixes count, as in the engines; so do words
+/// the highlights explain as reached through an expansion).
 pub fn coverage(topic: &str, hit: &search::Hit) -> f64 {
     // One-letter words ("e" of "e-office") match too much to count.
     let all = search::vocab::query_words(topic);
@@ -294,6 +295,11 @@ pub fn coverage(topic: &str, hit: &search::Hit) -> f64 {
     }
     let mut shown: Vec<String> = Vec::new();
     for h in &hit.highlights {
+        // Topic words the engine reached through the glossary, an
+        // abbreviation, a synonym or a root ("permit" shown as "perizinan").
+        for m in &h.expansions {
+            shown.extend(search::vocab::words(&m.from));
+        }
         let mut rest = h.snippet.as_str();
         while let Some(start) = rest.find("<em>") {
             let after = &rest[start + 4..];

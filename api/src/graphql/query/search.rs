@@ -16,7 +16,8 @@ use crate::graphql::loaders::{AgreementById, PracticeById, RegionByCode};
 use crate::graphql::pagination::PageInfo;
 use crate::graphql::types::search::{
     PracticeSearchConnection, PracticeSearchEdge, PracticeSearchFilter, PracticeSearchSort,
-    SearchFacets, SearchFilter, SearchHighlight, SearchHit, SearchNode, SearchResult,
+    SearchExpansion, SearchExpansionKind, SearchFacets, SearchFilter, SearchHighlight, SearchHit,
+    SearchNode, SearchResult,
 };
 use crate::graphql::types::{Agreement, Practice, Region, loader};
 use crate::search_sync::Engine;
@@ -183,6 +184,15 @@ fn highlights(h: &search::Hit) -> Vec<SearchHighlight> {
         .map(|x| SearchHighlight {
             field: x.field.clone(),
             snippet: x.snippet.clone(),
+            expansions: x
+                .expansions
+                .iter()
+                .map(|m| SearchExpansion {
+                    kind: SearchExpansionKind::from_name(m.kind),
+                    from: m.from.clone(),
+                    to: m.to.clone(),
+                })
+                .collect(),
         })
         .collect()
 }

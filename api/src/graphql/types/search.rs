@@ -101,6 +101,53 @@ pub struct SearchHighlight {
     pub field: String,
     /// The highlighted text (long summaries are cropped around the match).
     pub snippet: String,
+    /// Why marked words matched a query that did not contain them as
+    /// written: an English term translated through the glossary, an
+    /// abbreviation expanded (or the reverse), a synonym, or a word sharing
+    /// its Indonesian root with a query word. Empty when every marked word
+    /// is a query word (within the typo budget).
+    pub expansions: Vec<SearchExpansion>,
+}
+
+/// How a query reached words it did not contain as written.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct SearchExpansion {
+    /// `GLOSSARY`, `ABBREVIATION`, `SYNONYM`, `JOINED` or `STEM`.
+    pub kind: SearchExpansionKind,
+    /// The query words.
+    pub from: String,
+    /// What they were searched as: the Indonesian (or English) term, the
+    /// expansion or abbreviation, the synonym, or (for `STEM`) the shared
+    /// root.
+    pub to: String,
+}
+
+/// The kinds of query expansion.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchExpansionKind {
+    /// English to Indonesian or back, through the glossary.
+    Glossary,
+    /// An abbreviation to its expansion or back.
+    Abbreviation,
+    /// A phrase of the same synonym group.
+    Synonym,
+    /// Two query words written as one ("e office" -> "eoffice").
+    Joined,
+    /// A word with the same Indonesian root ("pelaporan" for "laporan").
+    Stem,
+}
+
+impl SearchExpansionKind {
+    /// The kind of an engine's explanation.
+    pub(crate) fn from_name(name: &str) -> Self {
+        match name {
+            "glossary" => Self::Glossary,
+            "abbreviation" => Self::Abbreviation,
+            "synonym" => Self::Synonym,
+            "joined" => Self::Joined,
+            _ => Self::Stem,
+        }
+    }
 }
 
 /// How many matches have one value of a facet.
