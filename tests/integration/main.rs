@@ -19,6 +19,7 @@ mod limits;
 mod practices;
 mod regions;
 mod rejected_inputs;
+mod requests;
 mod response_cache;
 mod schema;
 mod search;

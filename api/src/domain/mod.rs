@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod guru;
 pub mod practice;
 pub mod region;
+pub mod request;
 pub mod token;
 pub mod visit;
 pub mod write;

@@ -10,8 +10,9 @@ use std::hash::Hash;
 use async_graphql::dataloader::Loader;
 use entity::{
     adoption, agreement, agreement_evaluation, agreement_party, agreement_practice,
-    agreement_stage_change, audit_entry, outcome, practice, practice_sector, region, region_index,
-    visit, visit_practice,
+    agreement_stage_change, audit_entry, expression_of_interest, expression_practice,
+    learning_request, learning_request_practice, learning_request_sector, outcome, practice,
+    practice_sector, region, region_index, visit, visit_practice,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -100,6 +101,16 @@ keys! {
     ChangesOf(String);
     /// The evaluations of an agreement.
     EvaluationsOf(Uuid);
+    /// A learning request by id.
+    LearningRequestById(Uuid);
+    /// The sectors of a learning request.
+    SectorsOfRequest(Uuid);
+    /// The practices a learning request has in mind.
+    PracticesInMindOf(Uuid);
+    /// The expressions of interest answering a learning request.
+    ExpressionsOn(Uuid);
+    /// The practices an expression of interest offers.
+    PracticesOfferedBy(Uuid);
 }
 
 fn group<K: Eq + Hash, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
@@ -207,6 +218,13 @@ by_id_loader!(PracticeById, practice, practice::Column::Id, id, Uuid);
 by_id_loader!(AgreementById, agreement, agreement::Column::Id, id, Uuid);
 by_id_loader!(AdoptionById, adoption, adoption::Column::Id, id, Uuid);
 by_id_loader!(VisitById, visit, visit::Column::Id, id, Uuid);
+by_id_loader!(
+    LearningRequestById,
+    learning_request,
+    learning_request::Column::Id,
+    id,
+    Uuid
+);
 
 macro_rules! many_loader {
     ($key:ident, $entity:ident, $col:expr, $field:ident, $kt:ty, |$q:ident| $order:expr) => {
@@ -385,6 +403,88 @@ children_loader!(
     agreement::Column::ContinuesId,
     continues_id
 );
+
+many_loader!(
+    ExpressionsOn,
+    expression_of_interest,
+    expression_of_interest::Column::LearningRequestId,
+    learning_request_id,
+    Uuid,
+    |q| q
+        .order_by_asc(expression_of_interest::Column::CreatedAt)
+        .order_by_asc(expression_of_interest::Column::Id)
+);
+
+impl Loader<SectorsOfRequest> for DbLoader {
+    type Value = Vec<entity::Sector>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[SectorsOfRequest],
+    ) -> Result<HashMap<SectorsOfRequest, Self::Value>, Self::Error> {
+        let rows = learning_request_sector::Entity::find()
+            .filter(learning_request_sector::Column::LearningRequestId.is_in(uuids(keys, |k| k.0)))
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<SectorsOfRequest, Vec<entity::Sector>> = HashMap::new();
+        for r in rows {
+            out.entry(SectorsOfRequest(r.learning_request_id))
+                .or_default()
+                .push(r.sector);
+        }
+        for v in out.values_mut() {
+            v.sort_by_key(entity::wire_name);
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<PracticesInMindOf> for DbLoader {
+    type Value = Vec<practice::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[PracticesInMindOf],
+    ) -> Result<HashMap<PracticesInMindOf, Self::Value>, Self::Error> {
+        let links = learning_request_practice::Entity::find()
+            .filter(
+                learning_request_practice::Column::LearningRequestId.is_in(uuids(keys, |k| k.0)),
+            )
+            .all(&self.db)
+            .await?;
+        self.practices_via(
+            links
+                .into_iter()
+                .map(|l| (PracticesInMindOf(l.learning_request_id), l.practice_id))
+                .collect(),
+        )
+        .await
+    }
+}
+
+impl Loader<PracticesOfferedBy> for DbLoader {
+    type Value = Vec<practice::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[PracticesOfferedBy],
+    ) -> Result<HashMap<PracticesOfferedBy, Self::Value>, Self::Error> {
+        let links = expression_practice::Entity::find()
+            .filter(expression_practice::Column::ExpressionId.is_in(uuids(keys, |k| k.0)))
+            .all(&self.db)
+            .await?;
+        self.practices_via(
+            links
+                .into_iter()
+                .map(|l| (PracticesOfferedBy(l.expression_id), l.practice_id))
+                .collect(),
+        )
+        .await
+    }
+}
 
 impl Loader<SectorsOf> for DbLoader {
     type Value = Vec<entity::Sector>;
