@@ -798,3 +798,41 @@ scenario!(
         app.close().await;
     }
 );
+
+const GURUS: &str = r#"query ($r: ID, $seeker: ID, $topic: String) {
+  findGurus(fromRequest: $r, seeker: $seeker, topic: $topic) { region { code } score } }"#;
+
+tests::search_scenario!(
+    a_request_is_a_ready_made_seeker_and_topic_for_find_gurus,
+    with_demo_search,
+    |app| async move {
+        let lebak = app.token("editor", Some("36.02")).await;
+        let mut input = lebak_request();
+        input["topic"] = json!("e-office");
+        let d = app.data_as(&lebak, POST, json!({ "input": input })).await;
+        let request = d["postLearningRequest"]["request"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let from_request = app.data_with(GURUS, json!({ "r": request })).await;
+        let by_hand = app
+            .data_with(GURUS, json!({ "seeker": "36.02", "topic": "e-office" }))
+            .await;
+        assert_eq!(from_request, by_hand);
+        assert_eq!(from_request["findGurus"][0]["region"]["code"], "32.11");
+        // Either a request or a seeker and topic, not both, not neither.
+        for (vars, field) in [
+            (json!({ "r": request, "seeker": "36.02" }), "fromRequest"),
+            (json!({ "topic": "e-office" }), "seeker"),
+            (json!({ "seeker": "36.02" }), "topic"),
+            (
+                json!({ "r": "00000000-0000-4000-8000-00000000dead" }),
+                "fromRequest",
+            ),
+        ] {
+            let e = expect_error(&app.query_with(GURUS, vars.clone()).await, "BAD_USER_INPUT");
+            assert_eq!(e["extensions"]["field"], field, "{vars}: {e}");
+        }
+        app.close().await;
+    }
+);

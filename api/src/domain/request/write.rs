@@ -190,7 +190,7 @@ pub async fn post_request(
     let r = learning_request::Model {
         id: Uuid::new_v4(),
         region_code: n.region_code.trim().to_owned(),
-        topic: write::required_text("topic", &n.topic, MAX_TITLE)?,
+        topic: crate::domain::guru::check_topic("topic", &n.topic)?,
         problem: write::optional_text("problem", n.problem, MAX_LONG_TEXT)?,
         objectives: write::text_list("objectives", n.objectives)?,
         preferred_from: n.preferred_from,
@@ -268,7 +268,7 @@ pub async fn update_request(
 ) -> Result<learning_request::Model> {
     let topic = p
         .topic
-        .map(|t| write::required_text("topic", &t, MAX_TITLE))
+        .map(|t| crate::domain::guru::check_topic("topic", &t))
         .transpose()?;
     let agency = p
         .contact_agency
