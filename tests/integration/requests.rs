@@ -836,3 +836,48 @@ tests::search_scenario!(
         app.close().await;
     }
 );
+
+scenario!(
+    learning_requests_page_newest_first_without_repeats,
+    with_demo,
+    |app| async move {
+        let lebak = app.token("editor", Some("36.02")).await;
+        let mut posted = Vec::new();
+        for topic in [
+            "e-office",
+            "desa digital",
+            "kota cerdas",
+            "pajak daring",
+            "anti hoaks",
+        ] {
+            let mut input = lebak_request();
+            input["topic"] = json!(topic);
+            let d = app.data_as(&lebak, POST, json!({ "input": input })).await;
+            posted.push(
+                d["postLearningRequest"]["request"]["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+        let q = r#"query ($after: String) { learningRequests(first: 2, after: $after) {
+            totalCount nodes { id } pageInfo { hasNextPage endCursor } } }"#;
+        let mut seen = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let d = app.data_with(q, json!({ "after": after })).await;
+            let page = &d["learningRequests"];
+            assert_eq!(page["totalCount"], 5);
+            for n in page["nodes"].as_array().unwrap() {
+                seen.push(n["id"].as_str().unwrap().to_owned());
+            }
+            if page["pageInfo"]["hasNextPage"] != true {
+                break;
+            }
+            after = page["pageInfo"]["endCursor"].clone();
+        }
+        posted.reverse();
+        assert_eq!(seen, posted, "newest first, each once");
+        app.close().await;
+    }
+);
