@@ -14,8 +14,8 @@ use entity::{
     expression_of_interest, expression_practice, learning_request, visit,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -387,94 +387,18 @@ pub async fn accept_expression(
     let txn = write::begin(db).await?;
     let (before, req) = answered_expression(&txn, viewer, id, version).await?;
     status::check_takes_expressions(req.status, "id")?;
-    // The expression's own move is checked by `settle`, after the
-    // follow-up is written: a refusal there rolls the follow-up back too.
-    let offered = offered(&txn, id).await?;
     let mut out = Accepted {
         expression: before.clone(),
         visit: None,
         adoption: None,
         agreement: None,
     };
-    const ACTION: &str = "acceptExpressionOfInterest";
-    match follow_up {
-        None => {}
-        Some(FollowUp::Visit {
-            starts_on,
-            ends_on,
-            learning_objectives,
-            practice_ids,
-            delegation_size,
-            notes,
-        }) => {
-            let v = NewVisit {
-                visitor_region_code: req.region_code.clone(),
-                host_region_code: before.region_code.clone(),
-                starts_on,
-                ends_on,
-                learning_objectives: learning_objectives
-                    .unwrap_or_else(|| req.objectives.0.clone()),
-                practice_ids: practice_ids.unwrap_or_else(|| offered.clone()),
-                delegation_size,
-                notes,
-            };
-            out.visit = Some(schedule_visit_in(&txn, viewer, v, "visit.", ACTION).await?);
-        }
-        Some(FollowUp::Adoption {
-            practice_id,
-            started_on,
-            notes,
-        }) => {
-            let practice_id = match (practice_id, offered.as_slice()) {
-                (Some(p), _) => p,
-                (None, [only]) => *only,
-                (None, _) => {
-                    return Err(ApiError::bad_input(
-                        "adoption.practiceId",
-                        format!(
-                            "the expression offers {} practices: say which one is adopted",
-                            offered.len()
-                        ),
-                    ));
-                }
-            };
-            let n = NewAdoption {
-                practice_id,
-                region_code: req.region_code.clone(),
-                agreement_id: None,
-                started_on,
-                notes,
-            };
-            out.adoption = Some(record_adoption_in(&txn, viewer, n, "adoption.", ACTION).await?);
-        }
-        Some(FollowUp::Agreement {
-            title,
-            kind,
-            scope,
-            practice_ids,
-            notes,
-        }) => {
-            let party = |code: &str| PartyInput {
-                region_code: Some(code.to_owned()),
-                ..PartyInput::default()
-            };
-            let n = NewAgreement {
-                title: title.unwrap_or_else(|| req.topic.clone()),
-                number: None,
-                kind,
-                category: AgreementCategory::BetweenRegions,
-                scope,
-                agencies: vec![req.contact_agency.clone()],
-                parties: vec![party(&req.region_code), party(&before.region_code)],
-                parent_id: None,
-                valid_from: None,
-                valid_until: None,
-                notes,
-                practice_ids: practice_ids.unwrap_or_else(|| offered.clone()),
-            };
-            out.agreement = Some(create_in(&txn, viewer, n, None).await?);
-        }
+    if let Some(f) = follow_up {
+        let offered = offered(&txn, id).await?;
+        create_follow_up(&txn, viewer, &req, &before, &offered, f, &mut out).await?;
     }
+    // The expression's own move is checked by `settle`, after the
+    // follow-up is written: a refusal there rolls the follow-up back too.
     let (visit_id, adoption_id, agreement_id) = (
         out.visit.as_ref().map(|v| v.id),
         out.adoption.as_ref().map(|a| a.id),
@@ -495,4 +419,98 @@ pub async fn accept_expression(
     .await?;
     txn.commit().await?;
     Ok(out)
+}
+
+/// The audit action of everything accepting writes.
+const ACCEPT: &str = "acceptExpressionOfInterest";
+
+/// Creates what accepting asked for, through the aggregate's own write
+/// function inside `txn`, and puts it into `out`.
+async fn create_follow_up(
+    txn: &DatabaseTransaction,
+    viewer: &Viewer,
+    req: &learning_request::Model,
+    expression: &expression_of_interest::Model,
+    offered: &[Uuid],
+    follow_up: FollowUp,
+    out: &mut Accepted,
+) -> Result<()> {
+    match follow_up {
+        FollowUp::Visit {
+            starts_on,
+            ends_on,
+            learning_objectives,
+            practice_ids,
+            delegation_size,
+            notes,
+        } => {
+            let v = NewVisit {
+                visitor_region_code: req.region_code.clone(),
+                host_region_code: expression.region_code.clone(),
+                starts_on,
+                ends_on,
+                learning_objectives: learning_objectives
+                    .unwrap_or_else(|| req.objectives.0.clone()),
+                practice_ids: practice_ids.unwrap_or_else(|| offered.to_vec()),
+                delegation_size,
+                notes,
+            };
+            out.visit = Some(schedule_visit_in(txn, viewer, v, "visit.", ACCEPT).await?);
+        }
+        FollowUp::Adoption {
+            practice_id,
+            started_on,
+            notes,
+        } => {
+            let practice_id = match (practice_id, offered) {
+                (Some(p), _) => p,
+                (None, [only]) => *only,
+                (None, _) => {
+                    return Err(ApiError::bad_input(
+                        "adoption.practiceId",
+                        format!(
+                            "the expression offers {} practices: say which one is adopted",
+                            offered.len()
+                        ),
+                    ));
+                }
+            };
+            let n = NewAdoption {
+                practice_id,
+                region_code: req.region_code.clone(),
+                agreement_id: None,
+                started_on,
+                notes,
+            };
+            out.adoption = Some(record_adoption_in(txn, viewer, n, "adoption.", ACCEPT).await?);
+        }
+        FollowUp::Agreement {
+            title,
+            kind,
+            scope,
+            practice_ids,
+            notes,
+        } => {
+            let party = |code: &str| PartyInput {
+                region_code: Some(code.to_owned()),
+                ..PartyInput::default()
+            };
+            let n = NewAgreement {
+                title: title.unwrap_or_else(|| req.topic.clone()),
+                number: None,
+                kind,
+                category: AgreementCategory::BetweenRegions,
+                scope,
+                agencies: vec![req.contact_agency.clone()],
+                parties: vec![party(&req.region_code), party(&expression.region_code)],
+                parent_id: None,
+                valid_from: None,
+                valid_until: None,
+                notes,
+                practice_ids: practice_ids.unwrap_or_else(|| offered.to_vec()),
+            };
+            out.agreement = Some(create_in(txn, viewer, n, None).await?);
+        }
+    }
+    Ok(())
 }
