@@ -31,7 +31,7 @@ const ACCEPT: &str = r#"mutation ($input: AcceptExpressionOfInterestInput!) {
     expression { id status version visit { id } adoption { id } agreement { id } }
     request { id status }
     visit { id visitor { code } host { code } startsOn endsOn learningObjectives delegationSize practices { slug } }
-    adoption { id stage region { code } practice { slug } }
+    adoption { id stage region { code } practice { slug } learningRequest { id } }
     agreement { id stage title category parties { region { code } } practices { slug } }
   } }"#;
 
@@ -184,13 +184,16 @@ scenario!(
         let d = app
             .data(&format!(
                 r#"{{ learningRequest(id: "{request}") {{ expressionsOfInterest {{ status responseReason visit {{ id }} request {{ id }} }} }}
-                     visit(id: "{visit}") {{ changes {{ action actor }} }} }}"#
+                     visit(id: "{visit}") {{ learningRequest {{ id }} changes {{ action actor }} }}
+                     demo: visit(id: "00000000-de70-4000-8000-000000000601") {{ learningRequest {{ id }} }} }}"#
             ))
             .await;
         let eoi = &d["learningRequest"]["expressionsOfInterest"][0];
         assert_eq!(eoi["visit"]["id"], visit.as_str());
         assert_eq!(eoi["request"]["id"], request.as_str());
         assert_eq!(eoi["responseReason"], "Terima kasih");
+        assert_eq!(d["visit"]["learningRequest"]["id"], request.as_str());
+        assert!(d["demo"]["learningRequest"].is_null());
         assert_eq!(
             d["visit"]["changes"],
             json!([{ "action": "acceptExpressionOfInterest", "actor": "editor 36.02" }])
@@ -752,7 +755,7 @@ scenario!(
         let id = ag["id"].as_str().unwrap();
         let d = app
             .data(&format!(
-                r#"{{ agreement(id: "{id}") {{ changes {{ action }} history {{ stage }} }} }}"#
+                r#"{{ agreement(id: "{id}") {{ changes {{ action }} history {{ stage }} learningRequest {{ id }} }} }}"#
             ))
             .await;
         assert_eq!(
@@ -760,6 +763,7 @@ scenario!(
             json!([{ "action": "createAgreement" }])
         );
         assert_eq!(d["agreement"]["history"], json!([{ "stage": "PROPOSED" }]));
+        assert_eq!(d["agreement"]["learningRequest"]["id"], request.as_str());
         app.close().await;
     }
 );
@@ -795,6 +799,7 @@ scenario!(
         assert_eq!(a["adoption"]["region"]["code"], "36.02");
         assert_eq!(a["adoption"]["practice"]["slug"], "bandung-smart-city");
         assert_eq!(a["expression"]["adoption"]["id"], a["adoption"]["id"]);
+        assert_eq!(a["adoption"]["learningRequest"]["id"], request.as_str());
         app.close().await;
     }
 );

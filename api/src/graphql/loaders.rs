@@ -14,7 +14,7 @@ use entity::{
     learning_request, learning_request_practice, learning_request_sector, outcome, practice,
     practice_sector, region, region_index, visit, visit_practice,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::domain::region::stats::{self, RegionStats};
@@ -112,6 +112,22 @@ keys! {
     /// The practices an expression of interest offers.
     PracticesOfferedBy(Uuid);
 }
+
+/// An object accepting an expression of interest may have created.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CreatedObject {
+    /// A visit, by id.
+    Visit(Uuid),
+    /// An adoption, by id.
+    Adoption(Uuid),
+    /// An agreement, by id.
+    Agreement(Uuid),
+}
+
+/// The learning request behind an object that accepting one of its
+/// expressions of interest created.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RequestBehind(pub CreatedObject);
 
 fn group<K: Eq + Hash, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
     let mut map: HashMap<K, Vec<V>> = HashMap::new();
@@ -414,6 +430,59 @@ many_loader!(
         .order_by_asc(expression_of_interest::Column::CreatedAt)
         .order_by_asc(expression_of_interest::Column::Id)
 );
+
+impl Loader<RequestBehind> for DbLoader {
+    type Value = learning_request::Model;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[RequestBehind],
+    ) -> Result<HashMap<RequestBehind, Self::Value>, Self::Error> {
+        let (mut visits, mut adoptions, mut agreements) = (Vec::new(), Vec::new(), Vec::new());
+        for k in keys {
+            match k.0 {
+                CreatedObject::Visit(id) => visits.push(id),
+                CreatedObject::Adoption(id) => adoptions.push(id),
+                CreatedObject::Agreement(id) => agreements.push(id),
+            }
+        }
+        let expressions = expression_of_interest::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(expression_of_interest::Column::VisitId.is_in(visits))
+                    .add(expression_of_interest::Column::AdoptionId.is_in(adoptions))
+                    .add(expression_of_interest::Column::AgreementId.is_in(agreements)),
+            )
+            .all(&self.db)
+            .await?;
+        let requests: HashMap<Uuid, learning_request::Model> = learning_request::Entity::find()
+            .filter(
+                learning_request::Column::Id
+                    .is_in(expressions.iter().map(|e| e.learning_request_id)),
+            )
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        let mut out = HashMap::new();
+        for e in expressions {
+            let Some(r) = requests.get(&e.learning_request_id) else {
+                continue;
+            };
+            let created = [
+                e.visit_id.map(CreatedObject::Visit),
+                e.adoption_id.map(CreatedObject::Adoption),
+                e.agreement_id.map(CreatedObject::Agreement),
+            ];
+            for c in created.into_iter().flatten() {
+                out.insert(RequestBehind(c), r.clone());
+            }
+        }
+        Ok(out)
+    }
+}
 
 impl Loader<SectorsOfRequest> for DbLoader {
     type Value = Vec<entity::Sector>;
