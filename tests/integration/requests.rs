@@ -886,3 +886,59 @@ scenario!(
         app.close().await;
     }
 );
+
+const NESTED_REQUESTS: &str = r#"query ($first: Int!) {
+  learningRequests(first: $first) { nodes {
+    topic region { name } sectors practicesInMind { title }
+    expressionsOfInterest { status region { name } practices { title } visit { id } request { topic } }
+    changes { action }
+  } } }"#;
+
+scenario!(
+    a_nested_request_list_issues_the_same_statements_for_2_and_8_requests,
+    with_demo,
+    |app| async move {
+        let lebak = app.token("editor", Some("36.02")).await;
+        let sumedang = app.token("editor", Some("32.11")).await;
+        for i in 0..8 {
+            let mut input = lebak_request();
+            input["topic"] = json!(format!("e-office {i}"));
+            input["practiceIds"] = json!([E_OFFICE]);
+            let d = app.data_as(&lebak, POST, json!({ "input": input })).await;
+            let id = d["postLearningRequest"]["request"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            sumedang_answers(&app, &sumedang, &id).await;
+        }
+        app.reset_statements();
+        let small = app.data_with(NESTED_REQUESTS, json!({ "first": 2 })).await;
+        let small_count = app.statements();
+        app.reset_statements();
+        let large = app.data_with(NESTED_REQUESTS, json!({ "first": 8 })).await;
+        let large_count = app.statements();
+        let nodes = large["learningRequests"]["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), 8);
+        assert_eq!(
+            small["learningRequests"]["nodes"].as_array().unwrap().len(),
+            2
+        );
+        for n in nodes {
+            assert_eq!(
+                n["practicesInMind"][0]["title"],
+                "Super aplikasi e-Office Sumedang"
+            );
+            assert_eq!(
+                n["expressionsOfInterest"][0]["region"]["name"],
+                "Kabupaten Sumedang"
+            );
+            assert_eq!(
+                n["expressionsOfInterest"][0]["request"]["topic"],
+                n["topic"]
+            );
+        }
+        assert!(small_count > 0, "the statement counter saw nothing");
+        assert_eq!(small_count, large_count, "statements for 2 and 8 requests");
+        app.close().await;
+    }
+);
