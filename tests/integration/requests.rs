@@ -808,7 +808,7 @@ const GURUS: &str = r#"query ($r: ID, $seeker: ID, $topic: String) {
   findGurus(fromRequest: $r, seeker: $seeker, topic: $topic) { region { code } score } }"#;
 
 tests::search_scenario!(
-    a_request_is_a_ready_made_seeker_and_topic_for_find_gurus,
+    a_request_feeds_find_gurus_and_what_accepting_creates_is_searchable,
     with_demo_search,
     |app| async move {
         let lebak = app.token("editor", Some("36.02")).await;
@@ -838,6 +838,29 @@ tests::search_scenario!(
             let e = expect_error(&app.query_with(GURUS, vars.clone()).await, "BAD_USER_INPUT");
             assert_eq!(e["extensions"]["field"], field, "{vars}: {e}");
         }
+
+        // What accepting creates reaches the search engine through the
+        // outbox, as any other write does.
+        let sumedang = app.token("editor", Some("32.11")).await;
+        let expression = sumedang_answers(&app, &sumedang, &request).await;
+        let d = app
+            .data_as(
+                &lebak,
+                ACCEPT,
+                json!({ "input": { "id": expression, "version": 1,
+                "agreement": { "title": "Kesepakatan berbagi tata naskah dinas elektronik" } } }),
+            )
+            .await;
+        let agreement = d["acceptExpressionOfInterest"]["agreement"]["id"].clone();
+        app.sync_search().await;
+        let d = app
+            .data_with(
+                r#"query ($q: String!) { search(query: $q, first: 5) { hits { node { __typename ... on Agreement { id } } } } }"#,
+                json!({ "q": "tata naskah dinas" }),
+            )
+            .await;
+        // The new agreement matches every word; others only some.
+        assert_eq!(d["search"]["hits"][0]["node"]["id"], agreement, "{d}");
         app.close().await;
     }
 );
