@@ -965,3 +965,51 @@ scenario!(
         app.close().await;
     }
 );
+
+scenario!(
+    expressions_pending_when_a_request_closes_can_be_declined_but_not_accepted,
+    with_demo,
+    |app| async move {
+        let lebak = app.token("editor", Some("36.02")).await;
+        let sumedang = app.token("editor", Some("32.11")).await;
+        let request = post_lebak(&app, &lebak).await;
+        let expression = sumedang_answers(&app, &sumedang, &request).await;
+        app.data_as(
+            &lebak,
+            CLOSE,
+            json!({ "id": request, "v": 1, "outcome": "WITHDRAWN" }),
+        )
+        .await;
+        let e = expect_error(
+            &app.query_as(
+                &lebak,
+                ACCEPT,
+                json!({ "input": { "id": expression, "version": 1 } }),
+            )
+            .await,
+            "BAD_USER_INPUT",
+        );
+        assert!(e["message"].as_str().unwrap().contains("WITHDRAWN"), "{e}");
+        expect_error(
+            &app.query_as(
+                &sumedang,
+                UPDATE_EXPRESSION,
+                json!({ "id": expression, "v": 1, "msg": "x" }),
+            )
+            .await,
+            "BAD_USER_INPUT",
+        );
+        let d = app
+            .data_as(
+                &lebak,
+                DECLINE,
+                json!({ "id": expression, "v": 1, "reason": "Permintaan ditarik" }),
+            )
+            .await;
+        assert_eq!(
+            d["declineExpressionOfInterest"]["expression"]["status"],
+            "DECLINED"
+        );
+        app.close().await;
+    }
+);
