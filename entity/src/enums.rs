@@ -186,6 +186,44 @@ pub enum AdoptionStage {
     Stopped,
 }
 
+/// Where a learning request stands.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum LearningRequestStatus {
+    /// Taking expressions of interest.
+    Open,
+    /// Partnership complete: no more expressions.
+    Fulfilled,
+    /// Given up by the requesting region.
+    Withdrawn,
+}
+
+/// Where an expression of interest stands.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum ExpressionStatus {
+    /// Waiting for the requesting region's answer.
+    Pending,
+    /// Accepted by the requesting region.
+    Accepted,
+    /// Declined by the requesting region, with a reason.
+    Declined,
+    /// Taken back by the answering region.
+    Withdrawn,
+}
+
 /// Role of an API token.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,

@@ -12,6 +12,7 @@ mod m20261122_000004_create_adoptions_and_visits;
 mod m20261122_000005_load_regions;
 mod m20261122_000006_add_writes_support;
 mod m20261122_000007_create_search_outbox;
+mod m20261201_000008_create_learning_requests;
 
 /// Runs every migration in order; `berguru migrate` and the server start call it.
 #[derive(Debug)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_load_regions::Migration),
             Box::new(m20261122_000006_add_writes_support::Migration),
             Box::new(m20261122_000007_create_search_outbox::Migration),
+            Box::new(m20261201_000008_create_learning_requests::Migration),
         ]
     }
 }

@@ -27,6 +27,7 @@ mod practices;
 mod rate_limit;
 mod regions;
 mod rejected_inputs;
+mod requests;
 mod response_cache;
 mod schema;
 mod search;

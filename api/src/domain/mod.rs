@@ -1,7 +1,7 @@
 //! Domain rules and queries as plain `async fn`s over `&impl
 //! ConnectionTrait`, so they run on a pool or inside a transaction alike.
 //! Resolvers stay thin and call these. One folder per aggregate (region,
-//! practice, agreement, adoption, visit), each with its queries and its
+//! practice, agreement, adoption, visit, request), each with its queries and its
 //! writes; the guru finder reads across them; `write` holds what every
 //! write shares. Nothing here knows GraphQL or HTTP.
 
@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod guru;
 pub mod practice;
 pub mod region;
+pub mod request;
 pub mod token;
 pub mod visit;
 pub mod write;

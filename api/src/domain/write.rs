@@ -132,6 +132,8 @@ pub enum ObjectKind {
     Region,
     RegionIndex,
     ApiToken,
+    LearningRequest,
+    ExpressionOfInterest,
 }
 
 impl ObjectKind {
@@ -149,6 +151,8 @@ impl ObjectKind {
             Self::Region => "Region",
             Self::RegionIndex => "RegionIndex",
             Self::ApiToken => "ApiToken",
+            Self::LearningRequest => "LearningRequest",
+            Self::ExpressionOfInterest => "ExpressionOfInterest",
         }
     }
 
@@ -166,6 +170,8 @@ impl ObjectKind {
             Self::Region => "region",
             Self::RegionIndex => "region index",
             Self::ApiToken => "token",
+            Self::LearningRequest => "learning request",
+            Self::ExpressionOfInterest => "expression of interest",
         }
     }
 
@@ -194,7 +200,13 @@ impl ObjectKind {
             }
             // Not searchable: visits, index values and tokens are no
             // search documents' content.
-            Self::Visit | Self::RegionIndex | Self::ApiToken => {}
+            // Learning requests are not indexed yet (a later slice of
+            // issue 16 makes open requests searchable).
+            Self::Visit
+            | Self::RegionIndex
+            | Self::ApiToken
+            | Self::LearningRequest
+            | Self::ExpressionOfInterest => {}
         }
         out
     }
@@ -369,3 +381,16 @@ versioned!(region, Region, Code.code, |m, v, at| {
     m.version = v;
     m.updated_at = Some(at);
 });
+versioned!(learning_request, LearningRequest, Id.id, |m, v, at| {
+    m.version = v;
+    m.updated_at = at;
+});
+versioned!(
+    expression_of_interest,
+    ExpressionOfInterest,
+    Id.id,
+    |m, v, at| {
+        m.version = v;
+        m.updated_at = at;
+    }
+);

@@ -2,11 +2,11 @@
 //! only when asked for.
 
 use async_graphql::{Context, Object};
-use entity::{agreement, audit_entry, practice, region};
+use entity::{agreement, audit_entry, learning_request, practice, region};
 use sea_orm::{PaginatorTrait, Select};
 
 use super::pagination::PageInfo;
-use super::types::{Agreement, AuditEntry, Practice, Region};
+use super::types::{Agreement, AuditEntry, LearningRequest, Practice, Region};
 use crate::domain::Cursor;
 use crate::error::Result;
 
@@ -110,4 +110,12 @@ connection!(
     AuditEdge,
     AuditEntry,
     audit_entry
+);
+connection!(
+    /// A page of learning requests.
+    LearningRequestConnection,
+    /// A learning request in a page, with its cursor.
+    LearningRequestEdge,
+    LearningRequest,
+    learning_request
 );

@@ -215,6 +215,32 @@ mirror_enum! {
     }
 }
 
+mirror_enum! {
+    /// Where a learning request stands.
+    LearningRequestStatus => entity::LearningRequestStatus {
+        /// Taking expressions of interest.
+        Open,
+        /// Partnership complete: no more expressions are taken or accepted.
+        Fulfilled,
+        /// Given up by the requesting region.
+        Withdrawn,
+    }
+}
+
+mirror_enum! {
+    /// Where an expression of interest stands.
+    ExpressionStatus => entity::ExpressionStatus {
+        /// Waiting for the requesting region's answer.
+        Pending,
+        /// Accepted by the requesting region.
+        Accepted,
+        /// Declined by the requesting region, with a reason.
+        Declined,
+        /// Taken back by the answering region.
+        Withdrawn,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,5 +266,7 @@ mod tests {
         check(AgreementStage::pairs());
         check(ContinuationKind::pairs());
         check(AdoptionStage::pairs());
+        check(LearningRequestStatus::pairs());
+        check(ExpressionStatus::pairs());
     }
 }

@@ -10,10 +10,11 @@ use std::hash::Hash;
 use async_graphql::dataloader::Loader;
 use entity::{
     adoption, agreement, agreement_evaluation, agreement_party, agreement_practice,
-    agreement_stage_change, audit_entry, outcome, practice, practice_sector, region, region_index,
-    visit, visit_practice,
+    agreement_stage_change, audit_entry, expression_of_interest, expression_practice,
+    learning_request, learning_request_practice, learning_request_sector, outcome, practice,
+    practice_sector, region, region_index, visit, visit_practice,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::domain::region::stats::{self, RegionStats};
@@ -100,7 +101,33 @@ keys! {
     ChangesOf(String);
     /// The evaluations of an agreement.
     EvaluationsOf(Uuid);
+    /// A learning request by id.
+    LearningRequestById(Uuid);
+    /// The sectors of a learning request.
+    SectorsOfRequest(Uuid);
+    /// The practices a learning request has in mind.
+    PracticesInMindOf(Uuid);
+    /// The expressions of interest answering a learning request.
+    ExpressionsOn(Uuid);
+    /// The practices an expression of interest offers.
+    PracticesOfferedBy(Uuid);
 }
+
+/// An object accepting an expression of interest may have created.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CreatedObject {
+    /// A visit, by id.
+    Visit(Uuid),
+    /// An adoption, by id.
+    Adoption(Uuid),
+    /// An agreement, by id.
+    Agreement(Uuid),
+}
+
+/// The learning request behind an object that accepting one of its
+/// expressions of interest created.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RequestBehind(pub CreatedObject);
 
 fn group<K: Eq + Hash, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
     let mut map: HashMap<K, Vec<V>> = HashMap::new();
@@ -207,6 +234,13 @@ by_id_loader!(PracticeById, practice, practice::Column::Id, id, Uuid);
 by_id_loader!(AgreementById, agreement, agreement::Column::Id, id, Uuid);
 by_id_loader!(AdoptionById, adoption, adoption::Column::Id, id, Uuid);
 by_id_loader!(VisitById, visit, visit::Column::Id, id, Uuid);
+by_id_loader!(
+    LearningRequestById,
+    learning_request,
+    learning_request::Column::Id,
+    id,
+    Uuid
+);
 
 macro_rules! many_loader {
     ($key:ident, $entity:ident, $col:expr, $field:ident, $kt:ty, |$q:ident| $order:expr) => {
@@ -385,6 +419,141 @@ children_loader!(
     agreement::Column::ContinuesId,
     continues_id
 );
+
+many_loader!(
+    ExpressionsOn,
+    expression_of_interest,
+    expression_of_interest::Column::LearningRequestId,
+    learning_request_id,
+    Uuid,
+    |q| q
+        .order_by_asc(expression_of_interest::Column::CreatedAt)
+        .order_by_asc(expression_of_interest::Column::Id)
+);
+
+impl Loader<RequestBehind> for DbLoader {
+    type Value = learning_request::Model;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[RequestBehind],
+    ) -> Result<HashMap<RequestBehind, Self::Value>, Self::Error> {
+        let (mut visits, mut adoptions, mut agreements) = (Vec::new(), Vec::new(), Vec::new());
+        for k in keys {
+            match k.0 {
+                CreatedObject::Visit(id) => visits.push(id),
+                CreatedObject::Adoption(id) => adoptions.push(id),
+                CreatedObject::Agreement(id) => agreements.push(id),
+            }
+        }
+        let expressions = expression_of_interest::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(expression_of_interest::Column::VisitId.is_in(visits))
+                    .add(expression_of_interest::Column::AdoptionId.is_in(adoptions))
+                    .add(expression_of_interest::Column::AgreementId.is_in(agreements)),
+            )
+            .all(&self.db)
+            .await?;
+        let requests: HashMap<Uuid, learning_request::Model> = learning_request::Entity::find()
+            .filter(
+                learning_request::Column::Id
+                    .is_in(expressions.iter().map(|e| e.learning_request_id)),
+            )
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        let mut out = HashMap::new();
+        for e in expressions {
+            let Some(r) = requests.get(&e.learning_request_id) else {
+                continue;
+            };
+            let created = [
+                e.visit_id.map(CreatedObject::Visit),
+                e.adoption_id.map(CreatedObject::Adoption),
+                e.agreement_id.map(CreatedObject::Agreement),
+            ];
+            for c in created.into_iter().flatten() {
+                out.insert(RequestBehind(c), r.clone());
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<SectorsOfRequest> for DbLoader {
+    type Value = Vec<entity::Sector>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[SectorsOfRequest],
+    ) -> Result<HashMap<SectorsOfRequest, Self::Value>, Self::Error> {
+        let rows = learning_request_sector::Entity::find()
+            .filter(learning_request_sector::Column::LearningRequestId.is_in(uuids(keys, |k| k.0)))
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<SectorsOfRequest, Vec<entity::Sector>> = HashMap::new();
+        for r in rows {
+            out.entry(SectorsOfRequest(r.learning_request_id))
+                .or_default()
+                .push(r.sector);
+        }
+        for v in out.values_mut() {
+            v.sort_by_key(entity::wire_name);
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<PracticesInMindOf> for DbLoader {
+    type Value = Vec<practice::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[PracticesInMindOf],
+    ) -> Result<HashMap<PracticesInMindOf, Self::Value>, Self::Error> {
+        let links = learning_request_practice::Entity::find()
+            .filter(
+                learning_request_practice::Column::LearningRequestId.is_in(uuids(keys, |k| k.0)),
+            )
+            .all(&self.db)
+            .await?;
+        self.practices_via(
+            links
+                .into_iter()
+                .map(|l| (PracticesInMindOf(l.learning_request_id), l.practice_id))
+                .collect(),
+        )
+        .await
+    }
+}
+
+impl Loader<PracticesOfferedBy> for DbLoader {
+    type Value = Vec<practice::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[PracticesOfferedBy],
+    ) -> Result<HashMap<PracticesOfferedBy, Self::Value>, Self::Error> {
+        let links = expression_practice::Entity::find()
+            .filter(expression_practice::Column::ExpressionId.is_in(uuids(keys, |k| k.0)))
+            .all(&self.db)
+            .await?;
+        self.practices_via(
+            links
+                .into_iter()
+                .map(|l| (PracticesOfferedBy(l.expression_id), l.practice_id))
+                .collect(),
+        )
+        .await
+    }
+}
 
 impl Loader<SectorsOf> for DbLoader {
     type Value = Vec<entity::Sector>;

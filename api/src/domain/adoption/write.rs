@@ -26,6 +26,16 @@ pub fn adoption_next(from: AdoptionStage) -> &'static [AdoptionStage] {
     }
 }
 
+/// An adoption to record; it starts as INTERESTED.
+#[derive(Clone, Debug)]
+pub struct NewAdoption {
+    pub practice_id: Uuid,
+    pub region_code: String,
+    pub agreement_id: Option<Uuid>,
+    pub started_on: Option<NaiveDate>,
+    pub notes: Option<String>,
+}
+
 /// Records that `region_code` takes up a practice.
 pub async fn record_adoption(
     db: &DatabaseConnection,
@@ -36,25 +46,51 @@ pub async fn record_adoption(
     started_on: Option<NaiveDate>,
     notes: Option<String>,
 ) -> Result<adoption::Model> {
-    let notes = write::optional_text("notes", notes, MAX_LONG_TEXT)?;
     let txn = write::begin(db).await?;
-    crate::domain::region::query::require(&txn, "regionCode", region_code).await?;
-    viewer.check_region(&txn, region_code, "adoptions").await?;
-    let p = crate::domain::practice::query::require(&txn, practice_id).await?;
+    let n = NewAdoption {
+        practice_id,
+        region_code: region_code.to_owned(),
+        agreement_id,
+        started_on,
+        notes,
+    };
+    let saved = record_adoption_in(&txn, viewer, n, "", "recordAdoption").await?;
+    write::commit(txn).await?;
+    Ok(saved)
+}
+
+/// [`record_adoption`] inside the caller's transaction (accepting an
+/// expression of interest); field names in errors get `prefix`, the audit
+/// entry says `action`.
+pub async fn record_adoption_in(
+    txn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    n: NewAdoption,
+    prefix: &str,
+    action: &str,
+) -> Result<adoption::Model> {
+    let f = |name: &str| format!("{prefix}{name}");
+    let region_code = n.region_code.as_str();
+    let practice_id = n.practice_id;
+    let notes = write::optional_text(&f("notes"), n.notes, MAX_LONG_TEXT)?;
+    crate::domain::region::query::require(txn, &f("regionCode"), region_code).await?;
+    viewer.check_region(txn, region_code, "adoptions").await?;
+    let p = crate::domain::practice::query::require(txn, practice_id).await?;
     if p.owner_region_code == region_code {
         return Err(ApiError::bad_input(
-            "regionCode",
+            f("regionCode"),
             "a region does not adopt its own practice",
         ));
     }
-    if let Some(a) = agreement_id {
-        crate::domain::agreement::query::require_party(&txn, a, region_code, "agreementId").await?;
+    if let Some(a) = n.agreement_id {
+        crate::domain::agreement::query::require_party(txn, a, region_code, &f("agreementId"))
+            .await?;
     }
     let open = adoption::Entity::find()
         .filter(adoption::Column::PracticeId.eq(practice_id))
         .filter(adoption::Column::RegionCode.eq(region_code))
         .filter(adoption::Column::Stage.ne(Stopped))
-        .one(&txn)
+        .one(txn)
         .await?;
     if let Some(o) = open {
         return Err(ApiError::conflict(format!(
@@ -67,9 +103,9 @@ pub async fn record_adoption(
         id: Uuid::new_v4(),
         practice_id,
         region_code: region_code.to_owned(),
-        agreement_id,
+        agreement_id: n.agreement_id,
         stage: Interested,
-        started_on,
+        started_on: n.started_on,
         adopted_on: None,
         stopped_on: None,
         stop_reason: None,
@@ -79,19 +115,18 @@ pub async fn record_adoption(
         version: 1,
     }
     .into_active_model()
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit(
-        &txn,
+        txn,
         viewer,
-        "recordAdoption",
+        action,
         ObjectKind::Adoption,
         saved.id,
         write::NONE,
         Some(&saved),
     )
     .await?;
-    write::commit(txn).await?;
     Ok(saved)
 }
 

@@ -128,6 +128,21 @@ pub fn check_topic(field: &str, topic: &str) -> Result<String> {
     Ok(t.to_owned())
 }
 
+/// The seeker and topic a learning request stands for: its region looks
+/// for gurus on its topic (`findGurus(fromRequest:)`). Its sectors are not
+/// turned into a filter: a practice tagged otherwise may still teach it.
+pub async fn seeker_of_request(
+    db: &impl ConnectionTrait,
+    field: &str,
+    id: Uuid,
+) -> Result<(String, String)> {
+    let r = entity::learning_request::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::bad_input(field, format!("no learning request has id {id}")))?;
+    Ok((r.region_code, r.topic))
+}
+
 /// Suggests gurus for `q.seeker` on `q.topic`, best first.
 pub async fn find_gurus(
     db: &impl ConnectionTrait,

@@ -77,7 +77,10 @@ pub async fn save_visit_plan(
     Ok(saved)
 }
 
-async fn schedule_visit_in(
+/// [`schedule_visit`] inside the caller's transaction (plans, accepting an
+/// expression of interest); field names in errors get `prefix`, the audit
+/// entry says `action`.
+pub async fn schedule_visit_in(
     txn: &DatabaseTransaction,
     viewer: &Viewer,
     v: NewVisit,

@@ -6,12 +6,14 @@ mod adoption_visit;
 mod agreement;
 mod import;
 mod practice;
+mod request;
 mod token;
 
 pub use adoption_visit::AdoptionVisitMutation;
 pub use agreement::AgreementMutation;
 pub use import::ImportMutation;
 pub use practice::PracticeMutation;
+pub use request::RequestMutation;
 pub use token::TokenMutation;
 
 use async_graphql::{Context, MaybeUndefined};
@@ -26,6 +28,7 @@ pub struct Mutation(
     AdoptionVisitMutation,
     ImportMutation,
     TokenMutation,
+    RequestMutation,
 );
 
 /// The caller of this request; anonymous when the request carries no token.

@@ -107,16 +107,50 @@ impl GuruQueries {
     async fn find_gurus(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The region looking for a guru (code, e.g. \"36.02\").")] seeker: ID,
-        #[graphql(desc = "What it wants to learn, e.g. \"e-office\" (typos and synonyms work).")]
-        topic: String,
+        #[graphql(
+            desc = "The region looking for a guru (code, e.g. \"36.02\"); required unless `fromRequest` is given."
+        )]
+        seeker: Option<ID>,
+        #[graphql(
+            desc = "What it wants to learn, e.g. \"e-office\" (typos and synonyms work); required unless `fromRequest` is given."
+        )]
+        topic: Option<String>,
+        #[graphql(
+            desc = "A learning request (id) whose region is the seeker and whose topic is the topic; give it instead of `seeker` and `topic`."
+        )]
+        from_request: Option<ID>,
         filter: Option<GuruFilter>,
         #[graphql(desc = "How many suggestions (default 5, at most 50).")] first: Option<i32>,
     ) -> Result<Vec<GuruSuggestion>> {
         let first = bounded("first", first, 5, MAX_GURUS)?;
         let f = filter.unwrap_or_default();
+        let (seeker, topic) = match (from_request, seeker, topic) {
+            (Some(r), None, None) => {
+                let id = parse_id("fromRequest", &r)?;
+                guru::seeker_of_request(db(ctx)?, "fromRequest", id).await?
+            }
+            (Some(_), _, _) => {
+                return Err(ApiError::bad_input(
+                    "fromRequest",
+                    "give either fromRequest or seeker and topic, not both",
+                ));
+            }
+            (None, Some(s), Some(t)) => (s.0, t),
+            (None, None, _) => {
+                return Err(ApiError::bad_input(
+                    "seeker",
+                    "name the seeker (a region code) or give fromRequest",
+                ));
+            }
+            (None, Some(_), None) => {
+                return Err(ApiError::bad_input(
+                    "topic",
+                    "name what you want to learn or give fromRequest",
+                ));
+            }
+        };
         let q = GuruQuery {
-            seeker: seeker.0,
+            seeker,
             topic,
             sectors: f
                 .sectors

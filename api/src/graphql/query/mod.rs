@@ -7,6 +7,7 @@ mod audit;
 mod guru;
 mod practice;
 mod region;
+mod request;
 mod search;
 mod token;
 mod visit;
@@ -15,6 +16,7 @@ pub use agreement::{AgreementFilter, AgreementOrderBy, AgreementQuery};
 pub use guru::{GuruQueries, plan_input};
 pub use practice::{PracticeFilter, PracticeOrderBy, PracticeQuery};
 pub use region::{RegionFilter, RegionQuery};
+pub use request::{LearningRequestFilter, RequestQuery};
 pub use search::SearchQuery;
 pub use token::TokenQuery;
 pub use visit::VisitQuery;
@@ -30,4 +32,5 @@ pub struct Query(
     audit::AuditQuery,
     SearchQuery,
     GuruQueries,
+    RequestQuery,
 );

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object};
 use entity::adoption;
 
 use super::practice::DanglingReference;
-use super::{Agreement, AuditEntry, Practice, Region, load_many, load_one};
+use super::{Agreement, AuditEntry, LearningRequest, Practice, Region, load_many, load_one};
 use crate::error::{ApiError, Result};
 use crate::graphql::enums::AdoptionStage;
 use crate::graphql::loaders::*;
@@ -75,6 +75,16 @@ impl Adoption {
     /// Notes.
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
+    }
+
+    /// The learning request whose accepted expression of interest created
+    /// this adoption, if any.
+    async fn learning_request(&self, ctx: &Context<'_>) -> Result<Option<LearningRequest>> {
+        Ok(
+            load_one(ctx, RequestBehind(CreatedObject::Adoption(self.0.id)))
+                .await?
+                .map(LearningRequest),
+        )
     }
 
     /// Writes to this entry, newest first (its own audit trail).

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object};
 use entity::{agreement, agreement_evaluation, agreement_party, agreement_stage_change};
 
 use super::practice::DanglingReference;
-use super::{Adoption, AuditEntry, Practice, Region, load_many, load_one};
+use super::{Adoption, AuditEntry, LearningRequest, Practice, Region, load_many, load_one};
 use crate::error::{ApiError, Result};
 use crate::graphql::enums::{AgreementCategory, AgreementKind, AgreementStage, ContinuationKind};
 use crate::graphql::loaders::*;
@@ -165,6 +165,16 @@ impl Agreement {
             .into_iter()
             .map(AgreementEvaluation)
             .collect())
+    }
+
+    /// The learning request whose accepted expression of interest created
+    /// this agreement, if any.
+    async fn learning_request(&self, ctx: &Context<'_>) -> Result<Option<LearningRequest>> {
+        Ok(
+            load_one(ctx, RequestBehind(CreatedObject::Agreement(self.0.id)))
+                .await?
+                .map(LearningRequest),
+        )
     }
 
     /// Writes to this agreement, newest first (its own audit trail).

@@ -9,6 +9,7 @@ pub mod cooperation;
 pub mod guru;
 pub mod practice;
 pub mod region;
+pub mod request;
 pub mod search;
 pub mod token;
 pub mod visit;
@@ -19,6 +20,7 @@ pub use agreement::{Agreement, AgreementEvaluation, AgreementParty, AgreementSta
 pub use audit::AuditEntry;
 pub use practice::{Outcome, Practice};
 pub use region::{PartnerCategoryCounts, Region, RegionIndex, RegionStats};
+pub use request::{ExpressionOfInterest, LearningRequest};
 pub use visit::Visit;
 
 use async_graphql::Context;

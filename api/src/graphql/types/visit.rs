@@ -4,7 +4,9 @@ use async_graphql::{Context, ID, Object};
 use entity::visit;
 
 use super::practice::DanglingReference;
-use super::{Adoption, Agreement, AuditEntry, Practice, Region, load_many, load_one};
+use super::{
+    Adoption, Agreement, AuditEntry, LearningRequest, Practice, Region, load_many, load_one,
+};
 use crate::error::{ApiError, Result};
 use crate::graphql::loaders::*;
 use crate::graphql::scalars::{Date, DateTime};
@@ -93,6 +95,16 @@ impl Visit {
     /// Notes (why this host, what was learned).
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
+    }
+
+    /// The learning request whose accepted expression of interest created
+    /// this visit, if any.
+    async fn learning_request(&self, ctx: &Context<'_>) -> Result<Option<LearningRequest>> {
+        Ok(
+            load_one(ctx, RequestBehind(CreatedObject::Visit(self.0.id)))
+                .await?
+                .map(LearningRequest),
+        )
     }
 
     /// Writes to this entry, newest first (its own audit trail).
