@@ -193,7 +193,8 @@ const PLAN: &str = r#"query ($i: VisitPlanInput!) {
     seeker { code } trips daysUsed totalDistanceKm foundOrderDistanceKm returnDistanceKm utcOffset
     stops { order trip host { code name } topics date distanceFromPreviousKm travel travelMinutes
             practices { practice { id slug } topic learningObjective } }
-    days { day date activities { kind start end host { code } description } }
+    days { day date activities { kind start end host { code } description
+            leg { fromName toName distanceKm travel home } practiceTitles } }
     warnings { code message host topic }
     ics } }"#;
 
@@ -238,6 +239,32 @@ search_scenario!(
                 let date = day["date"].as_str().unwrap();
                 assert!(date == "2026-12-01" || date == "2026-12-02", "{date}");
             }
+            // Each block carries its facts as fields, to be worded in any
+            // language: travel its leg (the last one home), study its titles.
+            let blocks: Vec<&Value> = p["days"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|d| d["activities"].as_array().unwrap())
+                .collect();
+            for b in &blocks {
+                match b["kind"].as_str().unwrap() {
+                    "TRAVEL" => {
+                        assert!(b["leg"]["distanceKm"].as_f64().unwrap() > 0.0, "{b}");
+                        assert!(b["practiceTitles"].as_array().unwrap().is_empty(), "{b}");
+                    }
+                    _ => {
+                        assert!(b["leg"].is_null(), "{b}");
+                        assert!(!b["practiceTitles"].as_array().unwrap().is_empty(), "{b}");
+                    }
+                }
+            }
+            let last_travel = blocks.iter().rev().find(|b| b["kind"] == "TRAVEL").unwrap();
+            assert_eq!(last_travel["leg"]["home"], true, "{last_travel}");
+            assert_eq!(
+                last_travel["leg"]["toName"], "Kabupaten Lebak",
+                "{last_travel}"
+            );
             for s in stops {
                 for pr in s["practices"].as_array().unwrap() {
                     let o = pr["learningObjective"].as_str().unwrap();

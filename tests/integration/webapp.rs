@@ -215,6 +215,25 @@ scenario!(
         assert!(main.contains(
             "/visits/plan.ics?seeker=36.02&amp;topic=e-office&amp;topic=desa+digital&amp;from=2026-12-01&amp;to=2026-12-02"
         ));
+        // The schedule in Indonesian, worded from the API's fields (leg,
+        // practiceTitles), not its English description.
+        assert!(main.contains("Studi di Kabupaten Sumedang: "), "{main}");
+        assert!(main.contains("km lewat darat"), "{main}");
+        assert!(main.contains(", pulang)"), "{main}");
+        assert!(
+            !main.contains("by road") && !main.contains("Study at"),
+            "English schedule text on an Indonesian page: {main}"
+        );
+        let en = page(
+            &app,
+            "/plan?seeker=36.02&topic=e-office&from=2026-12-01&to=2026-12-02&lang=en",
+        )
+        .await;
+        let en = main_of(&en);
+        assert!(
+            en.contains("Study at Kabupaten Sumedang: ") && en.contains("km by road"),
+            "{en}"
+        );
         // The calendar it links to.
         let (status, ics, _) = app
             .http(

@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::html::{E, english, query_string};
-use super::i18n::{Msg, date, int, label};
+use super::i18n::{Lang, Msg, date, int, label};
 use super::layout::Nav;
 use super::map::{self, Overlay};
 use super::{Ctx, Fail, Page, places, region_select, s};
@@ -22,8 +22,9 @@ pub const QUERY: &str = r"query PlanPage($input: VisitPlanInput!) {
     seeker { code name }
     stops { order date trip travel travelMinutes distanceFromPreviousKm topics host { code name }
       practices { topic learningObjective practice { id slug title } } }
-    days { day date activities { kind start end description host { code name } } }
-    warnings { code message }
+    days { day date activities { kind start end description host { code name }
+      leg { fromName toName distanceKm travel home } practiceTitles } }
+    warnings { code message host topic }
   }
 }";
 
@@ -155,12 +156,15 @@ async fn render(ctx: &Ctx) -> Result<Page, Fail> {
             ctx.t(Msg::Warnings)
         );
         for w in warnings {
-            let _ = write!(
-                body,
-                "<li>{} <code>{}</code></li>",
-                english(lang, s(&w["message"])),
-                E(s(&w["code"]))
-            );
+            let _ = write!(body, "<li>{}", E(&warning_text(lang, w, &regions)));
+            if lang == Lang::Id {
+                let _ = write!(
+                    body,
+                    r#"<br><small>{}</small>"#,
+                    english(lang, s(&w["message"]))
+                );
+            }
+            let _ = write!(body, " <code>{}</code></li>", E(s(&w["code"])));
         }
         body.push_str("</ul></div>");
     }
@@ -274,7 +278,7 @@ async fn render(ctx: &Ctx) -> Result<Page, Fail> {
                 E(s(&a["start"])),
                 E(s(&a["end"])),
                 E(&label(lang, s(&a["kind"]))),
-                english(lang, s(&a["description"]))
+                activity_text(lang, a)
             );
         }
         body.push_str("</tbody></table></div>");
@@ -328,6 +332,83 @@ fn script_json(v: &Value) -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
+}
+
+/// A schedule block in the page's language, from the API's fields (`leg`,
+/// `host`, `practiceTitles`); the API's English `description` when they
+/// are missing.
+fn activity_text(lang: Lang, a: &Value) -> String {
+    let leg = &a["leg"];
+    if leg.is_object() {
+        let km = int(
+            lang,
+            leg["distanceKm"].as_f64().unwrap_or_default().round() as i64,
+        );
+        let how = match (lang, s(&leg["travel"])) {
+            (Lang::Id, "AIR") => "lewat udara",
+            (Lang::Id, _) => "lewat darat",
+            (Lang::En, "AIR") => "by air",
+            (Lang::En, _) => "by road",
+        };
+        let home = match (lang, leg["home"].as_bool().unwrap_or(false)) {
+            (_, false) => "",
+            (Lang::Id, true) => ", pulang",
+            (Lang::En, true) => ", home",
+        };
+        return E(&format!(
+            "{} → {} ({km} km {how}{home})",
+            s(&leg["fromName"]),
+            s(&leg["toName"])
+        ))
+        .to_string();
+    }
+    if s(&a["kind"]) == "STUDY" && a["host"].is_object() {
+        let titles: Vec<&str> = a["practiceTitles"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let at = if lang == Lang::Id {
+            "Studi di"
+        } else {
+            "Study at"
+        };
+        return E(&format!(
+            "{at} {}: {}",
+            s(&a["host"]["name"]),
+            titles.join("; ")
+        ))
+        .to_string();
+    }
+    english(lang, s(&a["description"]))
+}
+
+/// A planner warning in the page's language, from its stable code, host
+/// and topic (the API's English message is shown beside it on Indonesian
+/// pages).
+fn warning_text(lang: Lang, w: &Value, regions: &[super::RegionRow]) -> String {
+    let topic = s(&w["topic"]);
+    let host_code = s(&w["host"]);
+    let host = regions
+        .iter()
+        .find(|r| r.code == host_code)
+        .map_or(host_code, |r| r.name.as_str());
+    match (lang, s(&w["code"])) {
+        (Lang::Id, "NO_GURU") => {
+            format!("Tidak ada daerah dengan praktik yang cocok dengan “{topic}”.")
+        }
+        (Lang::Id, "NO_EVIDENCED_PRACTICE") => format!(
+            "Tidak ada praktik aktif dengan hasil terukur untuk “{topic}”: mintalah bukti hasil kepada tuan rumah sebelum kunjungan."
+        ),
+        (Lang::Id, "HOST_NOT_AHEAD") => {
+            format!("{host} mungkin tidak lebih maju dari daerah Anda dalam “{topic}”.")
+        }
+        (Lang::Id, "NOT_ENOUGH_DAYS") => {
+            format!("{host} tidak masuk rencana: kunjungan tidak muat dalam hari yang tersedia.")
+        }
+        _ => s(&w["message"]).to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -130,7 +130,38 @@ pub struct Activity {
     pub end: i64,
     /// The host studied, for a study block.
     pub host: Option<String>,
+    /// The leg travelled, for a travel block (a leg split over a night
+    /// gives two blocks with the same leg).
+    pub leg: Option<Leg>,
+    /// Titles of the practices studied, for a study block.
+    pub practices: Vec<String>,
+    /// The block in English words (built from the fields above).
     pub text: String,
+}
+
+/// One leg of the route, for a travel block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Leg {
+    pub from_name: String,
+    pub to_name: String,
+    pub km: f64,
+    pub mode: LegMode,
+    /// The way back to the seeker.
+    pub home: bool,
+}
+
+impl Leg {
+    /// E.g. "Kabupaten Lebak -> Kota Bandung (118 km by road)".
+    fn describe(&self) -> String {
+        format!(
+            "{} -> {} ({:.0} km {}{})",
+            self.from_name,
+            self.to_name,
+            self.km,
+            self.mode.word(),
+            if self.home { ", home" } else { "" }
+        )
+    }
 }
 
 /// A day of the plan.
@@ -584,8 +615,9 @@ impl Clock {
     /// Travels `minutes`: by road until 18:00, going on the next morning;
     /// a flight is never split: it leaves the next morning when it would
     /// land after 21:00.
-    fn travel(&mut self, minutes: i64, mode: LegMode, text: &str) {
-        if mode == LegMode::Air {
+    fn travel(&mut self, minutes: i64, leg: &Leg) {
+        let text = leg.describe();
+        if leg.mode == LegMode::Air {
             if self.t + minutes > LATEST_LANDING && minutes <= LATEST_LANDING - DAY_START {
                 self.day += 1;
                 self.t = DAY_START;
@@ -596,7 +628,9 @@ impl Clock {
                 start: self.t,
                 end: self.t + minutes,
                 host: None,
-                text: text.to_owned(),
+                leg: Some(leg.clone()),
+                practices: Vec::new(),
+                text,
             };
             self.activities.push((self.day, a));
             self.t += minutes;
@@ -615,7 +649,9 @@ impl Clock {
                 start: self.t,
                 end: self.t + chunk,
                 host: None,
-                text: text.to_owned(),
+                leg: Some(leg.clone()),
+                practices: Vec::new(),
+                text: text.clone(),
             };
             self.activities.push((self.day, a));
             self.t += chunk;
@@ -623,7 +659,7 @@ impl Clock {
         }
     }
 
-    fn study(&mut self, host: &str, text: String) -> NaiveDate {
+    fn study(&mut self, host: &str, practices: Vec<String>, text: String) -> NaiveDate {
         if self.t > STUDY_LATEST_START {
             self.day += 1;
             self.t = STUDY_EARLIEST;
@@ -638,6 +674,8 @@ impl Clock {
                 start: self.t,
                 end: self.t + STUDY_MINUTES,
                 host: Some(host.to_owned()),
+                leg: None,
+                practices,
                 text,
             },
         ));
@@ -686,23 +724,21 @@ fn route_and_schedule(seeker: &region::Model, chosen: &[Candidate], input: &Plan
         };
         clock.travel(
             minutes,
-            mode,
-            &format!(
-                "{from_name} -> {} ({:.0} km {})",
-                c.host.name,
+            &Leg {
+                from_name: from_name.to_owned(),
+                to_name: c.host.name.clone(),
                 km,
-                mode.word()
-            ),
+                mode,
+                home: false,
+            },
         );
-        let titles: Vec<&str> = c
+        let titles: Vec<String> = c
             .practices
             .iter()
-            .map(|p| p.practice.title.as_str())
+            .map(|p| p.practice.title.clone())
             .collect();
-        let study_on = clock.study(
-            &c.host.code,
-            format!("Study at {}: {}", c.host.name, titles.join("; ")),
-        );
+        let text = format!("Study at {}: {}", c.host.name, titles.join("; "));
+        let study_on = clock.study(&c.host.code, titles, text);
         stops.push(Stop {
             order: u32::try_from(k + 1).unwrap_or(u32::MAX),
             trip,
@@ -722,14 +758,13 @@ fn route_and_schedule(seeker: &region::Model, chosen: &[Candidate], input: &Plan
         let (mode, minutes) = leg(input.travel_mode, return_km);
         clock.travel(
             minutes,
-            mode,
-            &format!(
-                "{} -> {} ({:.0} km {}, home)",
-                chosen[prev - 1].host.name,
-                seeker.name,
-                return_km,
-                mode.word()
-            ),
+            &Leg {
+                from_name: chosen[prev - 1].host.name.clone(),
+                to_name: seeker.name.clone(),
+                km: return_km,
+                mode,
+                home: true,
+            },
         );
     }
     let mut days: Vec<Day> = Vec::new();
@@ -963,14 +998,21 @@ mod tests {
             activities: Vec::new(),
             from: NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
         };
-        c.travel(12 * 60, LegMode::Road, "long");
+        let leg = |mode| Leg {
+            from_name: "A".into(),
+            to_name: "B".into(),
+            km: 1.0,
+            mode,
+            home: false,
+        };
+        c.travel(12 * 60, &leg(LegMode::Road));
         assert_eq!(c.day, 1);
         assert_eq!(c.t, DAY_START + 2 * 60);
-        let d = c.study("32.11", "x".into());
+        let d = c.study("32.11", Vec::new(), "x".into());
         assert_eq!(d, NaiveDate::from_ymd_opt(2026, 12, 2).expect("date"));
         assert_eq!(clock_time(c.t), "14:00");
         // A flight is not split over a night: it leaves the next morning.
-        c.travel(8 * 60, LegMode::Air, "flight");
+        c.travel(8 * 60, &leg(LegMode::Air));
         assert_eq!(c.day, 2);
         assert_eq!(clock_time(c.t), "16:00");
     }

@@ -108,8 +108,31 @@ pub struct PlannedActivity {
     pub end: String,
     /// The host, for a study session.
     pub host: Option<Region>,
-    /// What happens, e.g. "Kabupaten Lebak -> Kota Bandung (118 km by road)".
+    /// What happens, in English words, e.g. "Kabupaten Lebak -> Kota
+    /// Bandung (118 km by road)"; `leg` and `practiceTitles` hold the same
+    /// facts as fields, to word them in another language.
     pub description: String,
+    /// The leg travelled, for a travel block (a leg split over a night
+    /// appears in two blocks).
+    pub leg: Option<PlannedLeg>,
+    /// Titles of the practices studied, for a study block (empty for
+    /// travel).
+    pub practice_titles: Vec<String>,
+}
+
+/// One leg of the route, as a travel block shows it.
+#[derive(SimpleObject)]
+pub struct PlannedLeg {
+    /// Where the leg starts (region name).
+    pub from_name: String,
+    /// Where the leg ends (region name).
+    pub to_name: String,
+    /// Estimated distance in km, one decimal.
+    pub distance_km: f64,
+    /// By road or by air.
+    pub travel: LegTravel,
+    /// True for the way back to the visiting region.
+    pub home: bool,
 }
 
 /// A day of the plan.
@@ -232,6 +255,17 @@ impl VisitPlan {
                             .and_then(|h| hosts.get(h))
                             .map(|r| Region((*r).clone())),
                         description: a.text.clone(),
+                        leg: a.leg.as_ref().map(|l| PlannedLeg {
+                            from_name: l.from_name.clone(),
+                            to_name: l.to_name.clone(),
+                            distance_km: round1(l.km),
+                            travel: match l.mode {
+                                LegMode::Road => LegTravel::Road,
+                                LegMode::Air => LegTravel::Air,
+                            },
+                            home: l.home,
+                        }),
+                        practice_titles: a.practices.clone(),
                     })
                     .collect(),
             })
