@@ -293,36 +293,47 @@ fn csv_rows(content: &str, columns: &[&str]) -> Result<Vec<(usize, csv::StringRe
 /// Parses a practices file into numbered records (a row that does not parse
 /// keeps its error).
 pub fn parse_practices(content: &str, format: Format) -> Result<Rows<PracticeRecord>> {
+    parse_rows(
+        content,
+        format,
+        "practices",
+        &PRACTICE_COLUMNS,
+        practice_from_csv,
+    )
+}
+
+/// Numbered records of a JSON array or a CSV file with `columns`: a record
+/// holding NUL is refused naming its field, before it is read.
+fn parse_rows<T: serde::de::DeserializeOwned>(
+    content: &str,
+    format: Format,
+    what: &str,
+    columns: &[&str],
+    from_csv: fn(&csv::StringRecord) -> Result<T>,
+) -> Result<Rows<T>> {
     match format {
         Format::Json => {
             let items: Vec<serde_json::Value> = serde_json::from_str(content).map_err(|e| {
                 ApiError::bad_input(
                     "content",
-                    format!("JSON: {e} (expected an array of practices)"),
+                    format!("JSON: {e} (expected an array of {what})"),
                 )
             })?;
             Ok(items
                 .into_iter()
                 .enumerate()
                 .map(|(i, v)| {
-                    (
-                        i + 1,
-                        json_nul(&v).and_then(|()| {
-                            serde_json::from_value(v)
-                                .map_err(|e| ApiError::bad_input("record", e.to_string()))
-                        }),
-                    )
+                    let record = json_nul(&v).and_then(|()| {
+                        serde_json::from_value(v)
+                            .map_err(|e| ApiError::bad_input("record", e.to_string()))
+                    });
+                    (i + 1, record)
                 })
                 .collect())
         }
-        Format::Csv => Ok(csv_rows(content, &PRACTICE_COLUMNS)?
+        Format::Csv => Ok(csv_rows(content, columns)?
             .into_iter()
-            .map(|(line, r)| {
-                (
-                    line,
-                    csv_nul(&r, &PRACTICE_COLUMNS).and_then(|()| practice_from_csv(&r)),
-                )
-            })
+            .map(|(line, r)| (line, csv_nul(&r, columns).and_then(|()| from_csv(&r))))
             .collect()),
     }
 }
@@ -358,38 +369,13 @@ fn practice_from_csv(r: &csv::StringRecord) -> Result<PracticeRecord> {
 
 /// Parses an agreements file into numbered records.
 pub fn parse_agreements(content: &str, format: Format) -> Result<Rows<AgreementRecord>> {
-    match format {
-        Format::Json => {
-            let items: Vec<serde_json::Value> = serde_json::from_str(content).map_err(|e| {
-                ApiError::bad_input(
-                    "content",
-                    format!("JSON: {e} (expected an array of agreements)"),
-                )
-            })?;
-            Ok(items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    (
-                        i + 1,
-                        json_nul(&v).and_then(|()| {
-                            serde_json::from_value(v)
-                                .map_err(|e| ApiError::bad_input("record", e.to_string()))
-                        }),
-                    )
-                })
-                .collect())
-        }
-        Format::Csv => Ok(csv_rows(content, &AGREEMENT_COLUMNS)?
-            .into_iter()
-            .map(|(line, r)| {
-                (
-                    line,
-                    csv_nul(&r, &AGREEMENT_COLUMNS).and_then(|()| agreement_from_csv(&r)),
-                )
-            })
-            .collect()),
-    }
+    parse_rows(
+        content,
+        format,
+        "agreements",
+        &AGREEMENT_COLUMNS,
+        agreement_from_csv,
+    )
 }
 
 fn agreement_from_csv(r: &csv::StringRecord) -> Result<AgreementRecord> {
