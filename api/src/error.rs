@@ -206,6 +206,13 @@ impl From<search::SearchError> for ApiError {
                     "search is unavailable right now; try again shortly (your data is safe: changes are indexed when the engine is back)",
                 )
             }
+            search::SearchError::Refused(m) => {
+                // Logged as an error: only an operator can mend it.
+                tracing::error!(error = %m, "search engine refuses Berguru's configuration");
+                ApiError::search_unavailable(
+                    "search is unavailable: the search engine refuses this server's configuration (the operator has been told in the log and in /readyz)",
+                )
+            }
             search::SearchError::Invalid(m) => ApiError::bad_input("filter", m),
             other @ search::SearchError::Internal(_) => ApiError::internal(&other),
         }

@@ -75,6 +75,25 @@ fn kind_name(kind: DocKind) -> &'static str {
     }
 }
 
+/// The check `serve` makes before it listens. A search engine that answers
+/// but refuses the configured key is an error naming the setting: serving
+/// on would answer every search with an error and never build the index.
+/// An engine that does not answer is not an error (it may start later): the
+/// server starts degraded, says so in the log and in `/readyz`, and the
+/// worker catches the index up when the engine is back.
+pub async fn check_at_start(engine: &dyn SearchEngine) -> Result<(), search::SearchError> {
+    match engine.health().await {
+        Ok(()) => Ok(()),
+        Err(search::SearchError::Refused(m)) => Err(search::SearchError::Refused(format!(
+            "the search engine refuses the configuration, set the key it expects: {m}"
+        ))),
+        Err(e) => {
+            tracing::warn!(error = %e, "search engine not reachable at start; serving degraded until it is");
+            Ok(())
+        }
+    }
+}
+
 /// Records that an object must be (re)indexed, in the caller's transaction.
 pub async fn enqueue(db: &impl ConnectionTrait, kind: DocKind, id: &str) -> Result<()> {
     let now = Utc::now();

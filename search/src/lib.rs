@@ -276,6 +276,11 @@ pub enum SearchError {
     /// The request cannot be run (a bad filter value, say).
     #[error("{0}")]
     Invalid(String),
+    /// The engine answers but refuses Berguru's configuration: a missing,
+    /// wrong or under-privileged key. Waiting does not help; an operator
+    /// must change a setting, which the message names.
+    #[error("search engine refused the configuration: {0}")]
+    Refused(String),
     /// A bug or a broken index.
     #[error("search engine error: {0}")]
     Internal(String),
@@ -298,7 +303,9 @@ pub trait SearchEngine: Send + Sync + Debug {
     async fn search(&self, request: &SearchRequest) -> Result<SearchResponse>;
     /// Number of documents of a kind.
     async fn count(&self, kind: DocKind) -> Result<u64>;
-    /// Whether the engine answers.
+    /// Whether the engine answers, and accepts Berguru's credentials for
+    /// indexing and for searching (a reachable Meilisearch that refuses the
+    /// key is not healthy: [`SearchError::Refused`]).
     async fn health(&self) -> Result<()>;
     /// Starts a rebuild into fresh indexes; search keeps answering from the
     /// current ones until [`Rebuild::finish`] swaps them in.

@@ -43,6 +43,9 @@ pub struct MeiliEngine {
     searcher: Client,
     prefix: String,
     timeout: Duration,
+    /// The setting that holds the search client's key, named when
+    /// Meilisearch refuses it.
+    search_key_setting: &'static str,
     /// Set by `prepare` when an index held documents without the stemmed
     /// shadow fields.
     stale: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -63,12 +66,28 @@ fn sdk_error(e: SdkError) -> SearchError {
             ErrorCode::InvalidSearchFilter | ErrorCode::InvalidSearchSort => {
                 SearchError::Invalid(m.error_message)
             }
+            // 401/403: no key, a wrong key, or a key without the action.
+            // Waiting does not help; the operator must change a setting.
+            ErrorCode::MissingAuthorizationHeader
+            | ErrorCode::InvalidApiKey
+            | ErrorCode::MissingMasterKey => SearchError::Refused(format!(
+                "Meilisearch refused the key ({:?}): {}",
+                m.error_code, m.error_message
+            )),
             _ => SearchError::Internal(format!("{:?}: {}", m.error_code, m.error_message)),
         },
         SdkError::Timeout => {
             SearchError::Unavailable("a Meilisearch task did not finish in time".into())
         }
         other => SearchError::Unavailable(other.to_string()),
+    }
+}
+
+/// A refusal of the key names the setting the operator must change.
+fn name_setting(e: SearchError, setting: &str) -> SearchError {
+    match e {
+        SearchError::Refused(m) => SearchError::Refused(format!("{setting}: {m}")),
+        other => other,
     }
 }
 
@@ -100,6 +119,11 @@ impl MeiliEngine {
             searcher,
             prefix: prefix.to_owned(),
             timeout,
+            search_key_setting: if search_key.is_some() {
+                "meili_search_key (BERGURU_MEILI_SEARCH_KEY)"
+            } else {
+                "meili_api_key (BERGURU_MEILI_API_KEY)"
+            },
             stale: std::sync::Arc::default(),
         })
     }
@@ -639,8 +663,28 @@ impl SearchEngine for MeiliEngine {
         Ok(stats.number_of_documents as u64)
     }
 
+    /// `/health` needs no key, so a reachable Meilisearch that refuses
+    /// Berguru's key would look healthy: after it, each client makes one
+    /// call that needs its key (listing an index for indexing, a search of
+    /// no hits for searching). An index not created yet is fine here: the
+    /// worker creates it.
     async fn health(&self) -> Result<()> {
-        self.bounded(self.client.health()).await.map(|_| ())
+        self.bounded(self.client.health()).await?;
+        let mut list = meilisearch_sdk::indexes::IndexesQuery::new(&self.client);
+        list.with_limit(1);
+        self.bounded(self.client.list_all_indexes_with(&list))
+            .await
+            .map_err(|e| name_setting(e, "meili_api_key (BERGURU_MEILI_API_KEY)"))?;
+        let index = self.searcher.index(self.uid(DocKind::Practice));
+        let probe = async {
+            match index.search().with_limit(0).execute::<Value>().await {
+                Err(SdkError::Meilisearch(m)) if m.error_code == ErrorCode::IndexNotFound => Ok(()),
+                other => other.map(|_| ()),
+            }
+        };
+        self.bounded(probe)
+            .await
+            .map_err(|e| name_setting(e, self.search_key_setting))
     }
 
     async fn stale(&self) -> Result<bool> {

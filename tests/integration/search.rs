@@ -986,3 +986,290 @@ async fn meilisearch_outage_loses_no_write() {
     let _ = worker.await;
     cleanup.drop_all().await.unwrap();
 }
+
+// A Meilisearch that answers but refuses the key (needs MEILI_URL, and a
+// server started with a master key): the start check fails naming the
+// setting, `/readyz` reports the engine as refusing, and a search answers
+// SEARCH_UNAVAILABLE instead of INTERNAL_SERVER_ERROR.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn meilisearch_refused_key_is_said() {
+    let Ok(url) = std::env::var("MEILI_URL") else {
+        tests::skipped("skipped: MEILI_URL is not set, Meilisearch refused-key test not run");
+        return;
+    };
+    if std::env::var("MEILI_MASTER_KEY").map_or(true, |k| k.is_empty()) {
+        tests::skipped(
+            "skipped: MEILI_MASTER_KEY is not set, so Meilisearch refuses no key; refused-key test not run",
+        );
+        return;
+    }
+    let prefix = format!("refused{}_", uuid::Uuid::new_v4().simple());
+    for key in [None, Some("not-the-key")] {
+        let engine = ::search::meili::MeiliEngine::new(
+            &url,
+            key,
+            &prefix,
+            std::time::Duration::from_secs(5),
+        )
+        .unwrap();
+        let err = api::search_sync::check_at_start(&engine)
+            .await
+            .expect_err("a refused key stops serve at start");
+        let message = err.to_string();
+        assert!(
+            matches!(err, ::search::SearchError::Refused(_)),
+            "{key:?}: {message}"
+        );
+        assert!(message.contains("BERGURU_MEILI_API_KEY"), "{message}");
+
+        let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+        let engine: api::search_sync::Engine = Arc::new(engine);
+        let state = api::state(app.db.clone(), api::config::Limits::default(), engine);
+        let resp = run_on(&state, SEARCH_PRACTICES, json!({ "q": "e-office" })).await;
+        expect_error(&resp, "SEARCH_UNAVAILABLE");
+        let (status, body, _) = app_readyz(&state).await;
+        assert_eq!(status, 200, "{body}");
+        let ready: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(ready["status"], "degraded", "{body}");
+        assert_eq!(ready["search"], "refused", "{body}");
+        assert!(
+            ready["searchError"]
+                .as_str()
+                .is_some_and(|e| e.contains("BERGURU_MEILI_API_KEY")),
+            "{body}"
+        );
+    }
+}
+
+// An engine that does not answer at start is not fatal: `serve` starts
+// degraded (the worker builds the index once the engine is there).
+#[tokio::test]
+async fn unreachable_search_engine_at_start_is_not_fatal() {
+    // A port nothing listens on: bind one, then free it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let engine = ::search::meili::MeiliEngine::new(
+        &format!("http://127.0.0.1:{port}"),
+        Some("any"),
+        "unreachable_",
+        std::time::Duration::from_millis(500),
+    )
+    .unwrap();
+    let health = ::search::SearchEngine::health(&engine).await;
+    assert!(
+        matches!(health, Err(::search::SearchError::Unavailable(_))),
+        "{health:?}"
+    );
+    api::search_sync::check_at_start(&engine)
+        .await
+        .expect("an engine that is down does not stop serve");
+}
+
+/// Meilisearch through a cuttable proxy on indexes of the test's own, and
+/// an engine on the same indexes straight to Meilisearch (for checks and
+/// clean-up). `None` without `MEILI_URL`.
+fn meili_via_proxy_engines(
+    proxied: &str,
+    timeout: std::time::Duration,
+) -> Option<(::search::meili::MeiliEngine, ::search::meili::MeiliEngine)> {
+    let url = std::env::var("MEILI_URL").ok().filter(|u| !u.is_empty())?;
+    let key = std::env::var("MEILI_MASTER_KEY").ok();
+    let prefix = format!("cut{}_", uuid::Uuid::new_v4().simple());
+    let via = ::search::meili::MeiliEngine::new(proxied, key.as_deref(), &prefix, timeout).unwrap();
+    let direct = ::search::meili::MeiliEngine::new(
+        &url,
+        key.as_deref(),
+        &prefix,
+        std::time::Duration::from_secs(10),
+    )
+    .unwrap();
+    Some((via, direct))
+}
+
+fn meili_target() -> Option<String> {
+    let url = std::env::var("MEILI_URL").ok().filter(|u| !u.is_empty())?;
+    Some(
+        url.trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_owned(),
+    )
+}
+
+// Meilisearch cut in the middle of a reindex (needs MEILI_URL): the reindex
+// fails with an error, the live indexes are never swapped for the partial
+// one (search still answers every document of before), the outbox keeps its
+// rows, and a reindex once Meilisearch is back completes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn meilisearch_cut_during_reindex_never_swaps_a_partial_index() {
+    let Some(target) = meili_target() else {
+        tests::skipped("skipped: MEILI_URL is not set, Meilisearch reindex-cut test not run");
+        return;
+    };
+    let (proxied, proxy) = cuttable_proxy(target).await;
+    let (via, direct) =
+        meili_via_proxy_engines(&proxied, std::time::Duration::from_millis(1500)).unwrap();
+    let app = TestApp::with_demo(Backend::Sqlite).await.unwrap();
+    let engine: api::search_sync::Engine = Arc::new(via);
+    api::search_sync::ensure_complete(&app.db, engine.as_ref())
+        .await
+        .unwrap();
+    let kinds = [
+        ::search::DocKind::Practice,
+        ::search::DocKind::Agreement,
+        ::search::DocKind::Region,
+    ];
+    let mut before = Vec::new();
+    for k in kinds {
+        before.push(::search::SearchEngine::count(&direct, k).await.unwrap());
+    }
+    assert!(before.iter().all(|n| *n > 0), "{before:?}");
+    let state = api::state(
+        app.db.clone(),
+        api::config::Limits::default(),
+        engine.clone(),
+    );
+    let found_before = run_on(&state, SEARCH_PRACTICES, json!({ "q": "e-office" })).await;
+    assert!(found_before.get("errors").is_none(), "{found_before:#}");
+
+    // A write whose outbox row must outlive the failed reindex.
+    let token = app.token("editor", Some("36.02")).await;
+    let viewer = api::auth::authenticate(&app.db, Some(&format!("Bearer {token}")))
+        .await
+        .unwrap();
+    let title = "Gerai Layanan Saat Reindeks Terputus".to_owned();
+    api::domain::practice::write::create(
+        &app.db,
+        &viewer,
+        new_practice(&title, "Ditulis sebelum reindeks yang gagal"),
+    )
+    .await
+    .unwrap();
+    let backlog = api::search_sync::backlog(&app.db).await.unwrap();
+    assert!(backlog > 0);
+
+    // Cut after the first batch (the regions) went into the fresh index.
+    let p = proxy.clone();
+    let result = api::search_sync::reindex(&app.db, engine.as_ref(), move |done, _| {
+        if done > 0 {
+            p.cut();
+        }
+    })
+    .await;
+    assert!(result.is_err(), "a reindex cut off must fail: {result:?}");
+    for (k, n) in kinds.iter().zip(&before) {
+        assert_eq!(
+            ::search::SearchEngine::count(&direct, *k).await.unwrap(),
+            *n,
+            "{k:?}: the live index was replaced by a partial one"
+        );
+    }
+    assert_eq!(
+        api::search_sync::backlog(&app.db).await.unwrap(),
+        backlog,
+        "a failed reindex removed outbox rows"
+    );
+
+    proxy.restore();
+    // Another page size, so the response cache cannot answer for the
+    // engine.
+    let found_after = run_on(
+        &state,
+        SEARCH_PRACTICES,
+        json!({ "q": "e-office", "first": 19 }),
+    )
+    .await;
+    assert_eq!(
+        found_after["data"]["searchPractices"]["edges"],
+        found_before["data"]["searchPractices"]["edges"],
+        "search answers as before the failed reindex"
+    );
+    let total = api::search_sync::reindex(&app.db, engine.as_ref(), |_, _| {})
+        .await
+        .expect("a reindex once Meilisearch is back completes");
+    assert!(total > 0);
+    assert_eq!(api::search_sync::backlog(&app.db).await.unwrap(), 0);
+    wait_until_searchable(&state, "gerai layanan reindeks terputus", &[title], 30).await;
+    direct.drop_all().await.unwrap();
+}
+
+// Meilisearch flapping (cut and restored every few hundred milliseconds)
+// while writes arrive and the outbox worker drains (needs MEILI_URL): every
+// write commits, and once Meilisearch stays up every change is searchable
+// and the outbox is empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn meilisearch_flapping_during_outbox_drain_loses_no_write() {
+    let Some(target) = meili_target() else {
+        tests::skipped("skipped: MEILI_URL is not set, Meilisearch flapping test not run");
+        return;
+    };
+    let (proxied, proxy) = cuttable_proxy(target).await;
+    let (via, direct) =
+        meili_via_proxy_engines(&proxied, std::time::Duration::from_millis(800)).unwrap();
+    let app = TestApp::with_demo(Backend::Sqlite).await.unwrap();
+    let engine: api::search_sync::Engine = Arc::new(via);
+    api::search_sync::ensure_complete(&app.db, engine.as_ref())
+        .await
+        .unwrap();
+    let state = api::state(
+        app.db.clone(),
+        api::config::Limits::default(),
+        engine.clone(),
+    );
+    let worker = api::search_sync::spawn_worker(
+        app.db.clone(),
+        engine.clone(),
+        std::time::Duration::from_millis(50),
+        state.response_cache.clone(),
+    );
+    let flapping = Arc::new(AtomicBool::new(true));
+    let flapper = {
+        let (proxy, flapping) = (proxy.clone(), flapping.clone());
+        tokio::spawn(async move {
+            let mut up = true;
+            while flapping.load(Ordering::SeqCst) {
+                tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+                up = !up;
+                if up {
+                    proxy.restore();
+                } else {
+                    proxy.cut();
+                }
+            }
+            proxy.restore();
+        })
+    };
+    let token = app.token("editor", Some("36.02")).await;
+    let viewer = api::auth::authenticate(&app.db, Some(&format!("Bearer {token}")))
+        .await
+        .unwrap();
+    let mut titles = Vec::new();
+    for i in 0..15 {
+        let title = format!("Posyandu Keliling Berkedip Nomor {i}");
+        api::domain::practice::write::create(
+            &app.db,
+            &viewer,
+            new_practice(&title, "Ditulis saat Meilisearch putus-sambung"),
+        )
+        .await
+        .expect("writes commit while Meilisearch flaps");
+        titles.push(title);
+        tokio::time::sleep(std::time::Duration::from_millis(40)).await;
+    }
+    flapping.store(false, Ordering::SeqCst);
+    flapper.await.unwrap();
+    wait_until_searchable(&state, "posyandu keliling berkedip", &titles, 90).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while api::search_sync::backlog(&app.db).await.unwrap() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the outbox did not empty"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    worker.abort();
+    let _ = worker.await;
+    direct.drop_all().await.unwrap();
+}

@@ -41,17 +41,17 @@ async fn import(db: &sea_orm::DatabaseConnection, args: &ImportArgs) -> CliResul
             bulk::Format::from_path(file).ok_or("give --format csv|json or a .csv/.json file")?
         }
     };
-    let content = std::fs::read_to_string(file)
-        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let content = bulk::decode(&bytes).map_err(describe)?;
     let operator = api::auth::Viewer::Operator;
     let report = if args.what == "practices" {
-        let rows = bulk::parse_practices(&content, format).map_err(describe)?;
+        let rows = bulk::parse_practices(content, format).map_err(describe)?;
         let bar = progress_bar(rows.len());
         bulk::import_practices(db, &operator, rows, args.dry_run, bar)
             .await
             .map_err(describe)?
     } else {
-        let rows = bulk::parse_agreements(&content, format).map_err(describe)?;
+        let rows = bulk::parse_agreements(content, format).map_err(describe)?;
         let bar = progress_bar(rows.len());
         bulk::import_agreements(db, &operator, rows, args.dry_run, bar)
             .await

@@ -28,6 +28,7 @@ pub(super) async fn run(config: Config) -> CliResult {
     }
     let engine = api::search_sync::engine_from_config(&config)?;
     tracing::info!(engine = engine.name(), "search engine");
+    api::search_sync::check_at_start(engine.as_ref()).await?;
     let mut state = api::state_with_guru(db.clone(), config.limits, engine.clone(), config.guru);
     let worker = api::search_sync::spawn_worker_until(
         db.clone(),

@@ -12,8 +12,8 @@ pub(super) async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers (search down, or the event listener
-/// reconnecting, is only "degraded").
+/// Readiness: the database answers (search down or refusing the key, or
+/// the event listener reconnecting, is only "degraded").
 pub(super) async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     if state.shutdown.started() {
         // Load balancers stop sending here; requests in flight finish.
@@ -26,7 +26,15 @@ pub(super) async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         Ok(()) => {
             // Search down is "degraded", not "unavailable": reads and writes
             // still work, and the outbox catches the engine up later.
-            let search_ok = state.search.health().await.is_ok();
+            let search = state.search.health().await;
+            let search_ok = search.is_ok();
+            // A refused key is said with the setting to change; an engine
+            // that does not answer is only "unavailable" (it may come back).
+            let (search_state, search_error) = match &search {
+                Ok(()) => ("ok", None),
+                Err(search::SearchError::Refused(m)) => ("refused", Some(m.clone())),
+                Err(_) => ("unavailable", None),
+            };
             let backlog = crate::search_sync::backlog(&state.db).await.ok();
             // A replica whose PostgreSQL listener is reconnecting serves
             // reads and writes (its response cache is off meanwhile), but
@@ -43,7 +51,8 @@ pub(super) async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
                     "status": if search_ok && listening { "ready" } else { "degraded" },
                     "database": "ok",
                     "events": events,
-                    "search": if search_ok { "ok" } else { "unavailable" },
+                    "search": search_state,
+                    "searchError": search_error,
                     "searchEngine": state.search.name(),
                     "searchOutboxBacklog": backlog,
                 })),

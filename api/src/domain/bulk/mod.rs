@@ -290,6 +290,23 @@ fn csv_rows(content: &str, columns: &[&str]) -> Result<Vec<(usize, csv::StringRe
     Ok(out)
 }
 
+/// A file's bytes as text. A file that is not UTF-8 is refused naming the
+/// line and the column (in bytes, from 1) of its first byte that is not,
+/// so a spreadsheet saved in another encoding is found at once.
+pub fn decode(bytes: &[u8]) -> Result<&str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+        ApiError::bad_input(
+            "content",
+            format!(
+                "line {line}, column {column}: the file is not UTF-8 text (save it as UTF-8 and import again)"
+            ),
+        )
+    })
+}
+
 /// Parses a practices file into numbered records (a row that does not parse
 /// keeps its error).
 pub fn parse_practices(content: &str, format: Format) -> Result<Rows<PracticeRecord>> {
