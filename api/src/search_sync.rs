@@ -368,7 +368,7 @@ pub fn spawn_worker_until(
                 }
                 Err(e) => {
                     if !failing {
-                        tracing::warn!(error = %e.message(), "search outbox: engine failed; will retry");
+                        tracing::warn!(error = %e.message(), "search outbox: a batch failed (engine or database); will retry");
                     }
                     failing = true;
                 }
