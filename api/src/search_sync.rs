@@ -84,9 +84,7 @@ fn kind_name(kind: DocKind) -> &'static str {
 pub async fn check_at_start(engine: &dyn SearchEngine) -> Result<(), search::SearchError> {
     match engine.health().await {
         Ok(()) => Ok(()),
-        Err(search::SearchError::Refused(m)) => Err(search::SearchError::Refused(format!(
-            "the search engine refuses the configuration, set the key it expects: {m}"
-        ))),
+        Err(e @ search::SearchError::Refused(_)) => Err(e),
         Err(e) => {
             tracing::warn!(error = %e, "search engine not reachable at start; serving degraded until it is");
             Ok(())

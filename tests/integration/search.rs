@@ -1209,10 +1209,12 @@ async fn meilisearch_flapping_during_outbox_drain_loses_no_write() {
     let (via, direct) =
         meili_via_proxy_engines(&proxied, std::time::Duration::from_millis(800)).unwrap();
     let app = TestApp::with_demo(Backend::Sqlite).await.unwrap();
-    let engine: api::search_sync::Engine = Arc::new(via);
-    api::search_sync::ensure_complete(&app.db, engine.as_ref())
+    // The first build goes straight to Meilisearch (same indexes): under a
+    // loaded test run it can outlast the proxied engine's short timeout.
+    api::search_sync::ensure_complete(&app.db, &direct)
         .await
         .unwrap();
+    let engine: api::search_sync::Engine = Arc::new(via);
     let state = api::state(
         app.db.clone(),
         api::config::Limits::default(),
