@@ -153,7 +153,7 @@ async function sample() {
   samples.push(s);
 }
 await sample();
-const sampler = setInterval(sample, 10_000);
+const sampler = setInterval(sample, 5_000);
 
 let stop = false;
 let seq = 0;
@@ -183,6 +183,7 @@ async function client(i) {
 const clients = Array.from({ length: concurrency }, (_, i) => client(i));
 await new Promise((r) => setTimeout(r, durationMs));
 stop = true;
+const loadEndT = (Date.now() - t0) / 1000;
 await Promise.all(clients);
 clearInterval(sampler);
 await sample();
@@ -201,17 +202,37 @@ await new Promise((r) => setTimeout(r, 1000));
 stopping = true;
 for (const s of subs) s.ws.close();
 
-// Memory: first sample after warm-up (20% of the run, at least 60 s) to the end.
-const warm = samples.find((s) => s.t >= Math.max(60, durationMs / 1000 / 5)) || samples[0];
-const end = samples[samples.length - 1];
+// Memory. A single RSS reading swings by a quarter between samples 5 s
+// apart (the allocator takes and returns arenas as requests come and go),
+// so "flat" compares levels, not points: the median of a window right after
+// warm-up (warm-up = 20% of the run, at least 60 s) with the median of the
+// last window of the load (each 20% of the run, 30 s to 120 s), and the
+// least-squares slope over everything after warm-up.
+const warmT = Math.max(60, durationMs / 1000 / 5);
+const windowS = Math.max(30, Math.min(120, durationMs / 1000 / 5));
+const median = (a) => {
+  const b = [...a].sort((x, y) => x - y);
+  return b.length ? (b[(b.length - 1) >> 1] + b[b.length >> 1]) / 2 : NaN;
+};
 const memory = pids.map((_, r) => {
-  const after = samples.filter((s) => s.t >= warm.t).map((s) => s.rssMb[r]);
+  const after = samples.filter((s) => s.t >= warmT && s.t <= loadEndT);
+  const warmWin = after.filter((s) => s.t < warmT + windowS).map((s) => s.rssMb[r]);
+  const endWin = after.filter((s) => s.t > loadEndT - windowS).map((s) => s.rssMb[r]);
+  const n = after.length;
+  const mt = after.reduce((a, s) => a + s.t, 0) / n;
+  const mv = after.reduce((a, s) => a + s.rssMb[r], 0) / n;
+  const cov = after.reduce((a, s) => a + (s.t - mt) * (s.rssMb[r] - mv), 0);
+  const vt = after.reduce((a, s) => a + (s.t - mt) ** 2, 0);
+  const warmMb = median(warmWin);
+  const endMb = median(endWin);
   return {
     replica: r,
-    warmMb: warm.rssMb[r],
-    endMb: end.rssMb[r],
-    maxMb: Math.max(...after),
-    growthPct: ((end.rssMb[r] - warm.rssMb[r]) / warm.rssMb[r]) * 100,
+    warmMb,
+    endMb,
+    minMb: Math.min(...after.map((s) => s.rssMb[r])),
+    maxMb: Math.max(...after.map((s) => s.rssMb[r])),
+    slopeMbPerMin: vt > 0 ? (cov / vt) * 60 : NaN,
+    growthPct: ((endMb - warmMb) / warmMb) * 100,
   };
 });
 const pct = (a, p) => a[Math.min(a.length - 1, Math.floor(a.length * p))];
@@ -250,7 +271,8 @@ const lines = [
   "| --- | ---: | ---: | ---: | --- |",
   ...Object.entries(ops).map(([op, o]) => `| ${op} | ${o.requests} | ${o.p50Ms} | ${o.p99Ms} | ${JSON.stringify(o.errors)} |`),
   "",
-  ...memory.map((m) => `replica ${m.replica}: RSS ${m.warmMb.toFixed(1)} MB after warm-up, ${m.endMb.toFixed(1)} MB at the end (max ${m.maxMb.toFixed(1)}), growth ${m.growthPct.toFixed(1)}%`),
+  `RSS, medians of ${windowS} s windows after warm-up (${warmT} s) and at the end of the load; single readings every 5 s:`,
+  ...memory.map((m) => `replica ${m.replica}: RSS ${m.warmMb.toFixed(1)} MB after warm-up, ${m.endMb.toFixed(1)} MB at the end, growth ${m.growthPct.toFixed(1)}%, trend ${m.slopeMbPerMin.toFixed(2)} MB/min (readings ${m.minMb.toFixed(1)} to ${m.maxMb.toFixed(1)} MB)`),
   `outbox backlog at the end: ${backlogAtEnd} (drained ${drainedInS.toFixed(1)} s after the load stopped)`,
   ...subs.map((s) => `subscription on replica ${s.replica} (${s.regionCode ?? "all regions"}): ${s.events} events, ${s.fromOther} of them written through the other replica${s.closed ? `, CLOSED ${s.closed}` : ""}`),
   ...unexpected.slice(0, 20).map((u) => `  unexpected: ${u}`),
