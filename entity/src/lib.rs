@@ -15,6 +15,7 @@ pub mod audit_entry;
 pub mod enums;
 pub mod expression_of_interest;
 pub mod expression_practice;
+pub mod indicator_measurement;
 pub mod learning_request;
 pub mod learning_request_practice;
 pub mod learning_request_sector;
@@ -26,6 +27,8 @@ pub mod region_index;
 pub mod search_outbox;
 pub mod visit;
 pub mod visit_practice;
+pub mod work_plan_activity;
+pub mod work_plan_indicator;
 
 pub use enums::*;
 

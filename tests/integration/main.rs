@@ -37,6 +37,7 @@ mod shutdown;
 mod statements;
 mod subscriptions;
 mod webapp;
+mod work_plans;
 mod writes;
 
 pub use serde_json::{Value, json};

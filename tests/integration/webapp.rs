@@ -311,6 +311,8 @@ scenario!(
         );
         assert!(main.contains("Perlu dievaluasi"));
         assert!(main.contains("Segera berakhir"));
+        assert!(main.contains("Rencana kerja terukur"), "{main}");
+        assert!(main.contains(r#"PKS ditandatangani</th><td class="num">"#));
         let form = page(&app, "/cooperation").await;
         assert!(form.contains(r#"<select id="region" name="region" required>"#));
         app.close().await;

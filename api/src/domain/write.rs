@@ -134,6 +134,9 @@ pub enum ObjectKind {
     ApiToken,
     LearningRequest,
     ExpressionOfInterest,
+    WorkPlanIndicator,
+    WorkPlanActivity,
+    IndicatorMeasurement,
 }
 
 impl ObjectKind {
@@ -153,6 +156,9 @@ impl ObjectKind {
             Self::ApiToken => "ApiToken",
             Self::LearningRequest => "LearningRequest",
             Self::ExpressionOfInterest => "ExpressionOfInterest",
+            Self::WorkPlanIndicator => "WorkPlanIndicator",
+            Self::WorkPlanActivity => "WorkPlanActivity",
+            Self::IndicatorMeasurement => "IndicatorMeasurement",
         }
     }
 
@@ -172,6 +178,9 @@ impl ObjectKind {
             Self::ApiToken => "token",
             Self::LearningRequest => "learning request",
             Self::ExpressionOfInterest => "expression of interest",
+            Self::WorkPlanIndicator => "indicator",
+            Self::WorkPlanActivity => "activity",
+            Self::IndicatorMeasurement => "measurement",
         }
     }
 
@@ -201,12 +210,16 @@ impl ObjectKind {
             // Not searchable: visits, index values and tokens are no
             // search documents' content.
             // Learning requests are not indexed yet (a later slice of
-            // issue 16 makes open requests searchable).
+            // issue 16 makes open requests searchable); a work plan is no
+            // part of an agreement's search document.
             Self::Visit
             | Self::RegionIndex
             | Self::ApiToken
             | Self::LearningRequest
-            | Self::ExpressionOfInterest => {}
+            | Self::ExpressionOfInterest
+            | Self::WorkPlanIndicator
+            | Self::WorkPlanActivity
+            | Self::IndicatorMeasurement => {}
         }
         out
     }
@@ -382,6 +395,14 @@ versioned!(region, Region, Code.code, |m, v, at| {
     m.updated_at = Some(at);
 });
 versioned!(learning_request, LearningRequest, Id.id, |m, v, at| {
+    m.version = v;
+    m.updated_at = at;
+});
+versioned!(work_plan_indicator, WorkPlanIndicator, Id.id, |m, v, at| {
+    m.version = v;
+    m.updated_at = at;
+});
+versioned!(work_plan_activity, WorkPlanActivity, Id.id, |m, v, at| {
     m.version = v;
     m.updated_at = at;
 });

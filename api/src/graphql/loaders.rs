@@ -11,8 +11,9 @@ use async_graphql::dataloader::Loader;
 use entity::{
     adoption, agreement, agreement_evaluation, agreement_party, agreement_practice,
     agreement_stage_change, audit_entry, expression_of_interest, expression_practice,
-    learning_request, learning_request_practice, learning_request_sector, outcome, practice,
-    practice_sector, region, region_index, visit, visit_practice,
+    indicator_measurement, learning_request, learning_request_practice, learning_request_sector,
+    outcome, practice, practice_sector, region, region_index, visit, visit_practice,
+    work_plan_activity, work_plan_indicator,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -111,6 +112,14 @@ keys! {
     ExpressionsOn(Uuid);
     /// The practices an expression of interest offers.
     PracticesOfferedBy(Uuid);
+    /// The work-plan indicators of an agreement.
+    IndicatorsOf(Uuid);
+    /// The work-plan activities of an agreement.
+    ActivitiesOf(Uuid);
+    /// The measurements of a work-plan indicator.
+    MeasurementsOf(Uuid);
+    /// The measurements recorded with an evaluation.
+    MeasurementsWith(Uuid);
 }
 
 /// An object accepting an expression of interest may have created.
@@ -745,3 +754,60 @@ many_loader!(
     Uuid,
     |q| q.order_by_desc(agreement_evaluation::Column::EvaluatedOn)
 );
+
+many_loader!(
+    IndicatorsOf,
+    work_plan_indicator,
+    work_plan_indicator::Column::AgreementId,
+    agreement_id,
+    Uuid,
+    |q| q
+        .order_by_asc(work_plan_indicator::Column::Position)
+        .order_by_asc(work_plan_indicator::Column::Id)
+);
+
+many_loader!(
+    ActivitiesOf,
+    work_plan_activity,
+    work_plan_activity::Column::AgreementId,
+    agreement_id,
+    Uuid,
+    |q| q
+        .order_by_asc(work_plan_activity::Column::Position)
+        .order_by_asc(work_plan_activity::Column::Id)
+);
+
+many_loader!(
+    MeasurementsOf,
+    indicator_measurement,
+    indicator_measurement::Column::IndicatorId,
+    indicator_id,
+    Uuid,
+    |q| q
+        .order_by_desc(indicator_measurement::Column::MeasuredOn)
+        .order_by_desc(indicator_measurement::Column::CreatedAt)
+);
+
+impl Loader<MeasurementsWith> for DbLoader {
+    type Value = Vec<indicator_measurement::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[MeasurementsWith],
+    ) -> Result<HashMap<MeasurementsWith, Self::Value>, Self::Error> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = indicator_measurement::Entity::find()
+            .filter(indicator_measurement::Column::EvaluationId.is_in(ids))
+            .order_by_asc(indicator_measurement::Column::CreatedAt)
+            .all(&self.db)
+            .await?;
+        let mut map: HashMap<MeasurementsWith, Self::Value> = HashMap::new();
+        for r in rows {
+            if let Some(e) = r.evaluation_id {
+                map.entry(MeasurementsWith(e)).or_default().push(r);
+            }
+        }
+        Ok(map)
+    }
+}

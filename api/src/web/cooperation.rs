@@ -1,7 +1,8 @@
 //! `/cooperation`: for cooperation coordinators, a region's pipeline from
 //! `cooperationStats`: frameworks signed, implementing agreements reached,
-//! implementation, stalled ones; by stage and partner category; agreements
-//! due for evaluation and expiring.
+//! implementation, stalled ones; how many signed PKS have measurable work
+//! plans and met targets; by stage and partner category; agreements due
+//! for evaluation and expiring.
 
 use std::fmt::Write as _;
 
@@ -22,6 +23,7 @@ pub fn query() -> String {
     byPartnerCategory {{ withinProvince otherProvinces outsideProvince thirdParties }}
     byStage {{ stage count }}
     funnel {{ frameworksSigned reachedImplementingAgreement reachedImplementation stalledAfterFramework }}
+    workPlans {{ signedImplementing withMeasurablePlan withTargetsMet withIndicatorsOffTrack }}
     dueForEvaluation {{ {AGREEMENT_FIELDS} }}
     expiring {{ {AGREEMENT_FIELDS} }}
     stalled {{ {AGREEMENT_FIELDS} }}
@@ -118,6 +120,24 @@ async fn render(ctx: &Ctx) -> Result<Page, Fail> {
             ]
             .into_iter()
             .map(|(m, k)| (ctx.t(m).to_owned(), f[k].as_i64().unwrap_or_default()))
+        )
+    );
+    let w = &c["workPlans"];
+    let _ = write!(
+        body,
+        r#"<section aria-labelledby="wp-h"><h2 id="wp-h">{}</h2>{}</section>"#,
+        ctx.t(Msg::WorkPlans),
+        bars(
+            ctx,
+            Msg::WorkPlans,
+            [
+                (Msg::PksSigned, "signedImplementing"),
+                (Msg::WithPlan, "withMeasurablePlan"),
+                (Msg::TargetsMet, "withTargetsMet"),
+                (Msg::OffTrackPlans, "withIndicatorsOffTrack"),
+            ]
+            .into_iter()
+            .map(|(m, k)| (ctx.t(m).to_owned(), w[k].as_i64().unwrap_or_default()))
         )
     );
     let cats = &c["byPartnerCategory"];

@@ -217,6 +217,11 @@ messages! {
     ReachedImplementation => "Sampai pelaksanaan", "Reached implementation";
     Stalled => "Macet: masih Kesepakatan Bersama setelah setahun", "Stalled: still a framework a year after signing";
     ByStage => "Menurut tahap", "By stage";
+    WorkPlans => "Rencana kerja terukur", "Measurable work plans";
+    PksSigned => "PKS ditandatangani", "Implementing agreements (PKS) signed";
+    WithPlan => "dengan indikator terukur", "with measurable indicators";
+    TargetsMet => "semua target tercapai", "every target met";
+    OffTrackPlans => "ada indikator tertinggal", "an indicator off track";
     DueForEvaluation => "Perlu dievaluasi (tanpa evaluasi enam bulan terakhir)", "Due for evaluation (none in the last six months)";
     Expiring => "Segera berakhir (180 hari)", "Expiring (within 180 days)";
     NoneListed => "Tidak ada.", "None.";

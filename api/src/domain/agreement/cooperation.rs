@@ -42,6 +42,8 @@ pub struct CooperationStats {
     pub stalled_after_framework: Vec<agreement::Model>,
     pub expiring: Vec<agreement::Model>,
     pub due_for_evaluation: Vec<agreement::Model>,
+    /// How the signed implementing agreements stand on measurable plans.
+    pub plans: super::achievement::PlanSummary,
 }
 
 /// The date an agreement is counted at: signing, else recording.
@@ -80,6 +82,7 @@ pub async fn cooperation_stats(
     )
     .await?;
     let due = query::due_for_evaluation(db, as_of, Some(ids), None).await?;
+    let plans = super::achievement::plan_summary(db, &agreements, as_of).await?;
 
     let mut agreements = agreements;
     agreements.sort_by(|a, b| dated(b).cmp(&dated(a)).then(a.id.cmp(&b.id)));
@@ -97,6 +100,7 @@ pub async fn cooperation_stats(
         stalled_after_framework: progress.stalled,
         expiring,
         due_for_evaluation: due,
+        plans,
     })
 }
 

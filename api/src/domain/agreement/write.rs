@@ -407,7 +407,7 @@ fn check_imported(im: &Imported, parties: usize) -> Result<()> {
 }
 
 /// Loads an agreement for a write by a party (or an admin over one).
-async fn load_for_write(
+pub(super) async fn load_for_write(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     id: Uuid,
@@ -646,7 +646,19 @@ pub struct Advanced {
     pub agreement: agreement::Model,
     /// The follow-up agreement a renewal created.
     pub renewal: Option<agreement::Model>,
+    /// What the move did not refuse but should be seen to.
+    pub warnings: Vec<Warning>,
 }
+
+/// Something a write accepted but should tell: a stable code and a sentence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// The warning a PKS signed without an indicator gets.
+pub const NO_MEASURABLE_PLAN: &str = "NO_MEASURABLE_PLAN";
 
 /// Moves an agreement along the legal path.
 pub async fn advance(
@@ -712,6 +724,13 @@ pub async fn advance(
             a.signed_on = Some(on);
         }
     }
+    let mut warnings = Vec::new();
+    if to == ImplementingSigned && super::plan::indicators_of(&txn, id).await?.is_empty() {
+        warnings.push(Warning {
+            code: NO_MEASURABLE_PLAN,
+            message: "signed without a measurable work plan: add indicators (unit, baseline, target, target date) with addWorkPlanIndicator so its achievement can be evaluated".into(),
+        });
+    }
     a.stage = to;
     history(&txn, id, to, Some(on), note.clone()).await?;
     let saved = write::save_versioned(&txn, viewer, "advanceAgreement", &before, a).await?;
@@ -763,10 +782,21 @@ pub async fn advance(
     Ok(Advanced {
         agreement: saved,
         renewal,
+        warnings,
     })
 }
 
-/// Records an evaluation; an agreement in implementation moves to evaluated.
+/// What an evaluation recorded.
+#[derive(Debug)]
+pub struct Evaluated {
+    pub evaluation: agreement_evaluation::Model,
+    /// The values measured for work-plan indicators with it.
+    pub measurements: Vec<entity::indicator_measurement::Model>,
+    pub agreement: agreement::Model,
+}
+
+/// Records an evaluation, with the values its work-plan indicators
+/// reached; an agreement in implementation moves to evaluated.
 pub async fn evaluate(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -774,7 +804,8 @@ pub async fn evaluate(
     on: NaiveDate,
     progress: Option<i32>,
     findings: String,
-) -> Result<(agreement_evaluation::Model, agreement::Model)> {
+    measurements: Vec<super::plan::MeasurementInput>,
+) -> Result<Evaluated> {
     if on > Utc::now().date_naive() {
         return Err(ApiError::bad_input(
             "on",
@@ -796,6 +827,8 @@ pub async fn evaluate(
             "only a signed, running agreement can be evaluated",
         ));
     }
+    let indicators = super::plan::indicators_of(&txn, id).await?;
+    super::plan::check_measurements(&measurements, &indicators)?;
     let e = agreement_evaluation::Model {
         id: Uuid::new_v4(),
         agreement_id: id,
@@ -829,7 +862,12 @@ pub async fn evaluate(
         )
         .await?;
     }
+    let measured = super::plan::insert_measurements(&txn, viewer, e.id, on, measurements).await?;
     let saved = write::save_versioned(&txn, viewer, "recordEvaluation", &before, a).await?;
     write::commit(txn).await?;
-    Ok((e, saved))
+    Ok(Evaluated {
+        evaluation: e,
+        measurements: measured,
+        agreement: saved,
+    })
 }

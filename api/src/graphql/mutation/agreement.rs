@@ -4,6 +4,7 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 
 use super::{patch, viewer};
+use crate::domain::agreement::plan::MeasurementInput;
 use crate::domain::agreement::write::{
     self as agreements, AgreementPatch, NewAgreement, PartyInput,
 };
@@ -12,6 +13,7 @@ use crate::error::Result;
 use crate::graphql::db;
 use crate::graphql::enums::{AgreementCategory, AgreementKind, AgreementStage};
 use crate::graphql::scalars::Date;
+use crate::graphql::types::work_plan::{IndicatorMeasurement, WriteWarning};
 use crate::graphql::types::{Agreement, AgreementEvaluation, AgreementParty};
 
 /// A party: a region (by code) or a named third party.
@@ -154,6 +156,21 @@ pub struct RecordEvaluationInput {
     pub progress: Option<i32>,
     /// What the evaluation found.
     pub findings: String,
+    /// Values the agreement's work-plan indicators reached on `on` (each
+    /// indicator at most once).
+    #[graphql(default)]
+    pub measurements: Vec<IndicatorMeasurementInput>,
+}
+
+/// A value a work-plan indicator reached, recorded with an evaluation.
+#[derive(InputObject)]
+pub struct IndicatorMeasurementInput {
+    /// The indicator (of the evaluated agreement).
+    pub indicator_id: ID,
+    /// The value, in the indicator's unit.
+    pub value: f64,
+    /// How it was measured, or what explains it.
+    pub note: Option<String>,
 }
 
 /// The agreement after a write.
@@ -179,6 +196,10 @@ pub struct AdvanceAgreementPayload {
     pub agreement: Agreement,
     /// For a move to RENEWED: the new agreement that continues it.
     pub renewal: Option<Agreement>,
+    /// What the move accepted but you should see to, e.g.
+    /// `NO_MEASURABLE_PLAN` for an implementing agreement signed without
+    /// indicators.
+    pub warnings: Vec<WriteWarning>,
 }
 
 /// A recorded evaluation, with its agreement.
@@ -186,6 +207,8 @@ pub struct AdvanceAgreementPayload {
 pub struct RecordEvaluationPayload {
     /// The evaluation.
     pub evaluation: AgreementEvaluation,
+    /// The values measured with it.
+    pub measurements: Vec<IndicatorMeasurement>,
     /// The agreement (EVALUATED when it was in implementation).
     pub agreement: Agreement,
 }
@@ -347,6 +370,7 @@ impl AgreementMutation {
         Ok(AdvanceAgreementPayload {
             agreement: Agreement(r.agreement),
             renewal: r.renewal.map(Agreement),
+            warnings: r.warnings.into_iter().map(Into::into).collect(),
         })
     }
 
@@ -357,18 +381,39 @@ impl AgreementMutation {
         input: RecordEvaluationInput,
     ) -> Result<RecordEvaluationPayload> {
         let id = parse_id("input.agreementId", &input.agreement_id)?;
-        let (e, a) = agreements::evaluate(
+        let measurements = input
+            .measurements
+            .into_iter()
+            .enumerate()
+            .map(|(n, m)| {
+                Ok(MeasurementInput {
+                    indicator_id: parse_id(
+                        &format!("input.measurements[{n}].indicatorId"),
+                        &m.indicator_id,
+                    )?,
+                    value: m.value,
+                    note: m.note,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let r = agreements::evaluate(
             db(ctx)?,
             viewer(ctx),
             id,
             input.on.0,
             input.progress,
             input.findings,
+            measurements,
         )
         .await?;
         Ok(RecordEvaluationPayload {
-            evaluation: AgreementEvaluation(e),
-            agreement: Agreement(a),
+            evaluation: AgreementEvaluation(r.evaluation),
+            measurements: r
+                .measurements
+                .into_iter()
+                .map(IndicatorMeasurement)
+                .collect(),
+            agreement: Agreement(r.agreement),
         })
     }
 }

@@ -8,6 +8,7 @@ mod import;
 mod practice;
 mod request;
 mod token;
+mod work_plan;
 
 pub use adoption_visit::AdoptionVisitMutation;
 pub use agreement::AgreementMutation;
@@ -15,6 +16,7 @@ pub use import::ImportMutation;
 pub use practice::PracticeMutation;
 pub use request::RequestMutation;
 pub use token::TokenMutation;
+pub use work_plan::WorkPlanMutation;
 
 use async_graphql::{Context, MaybeUndefined};
 
@@ -29,6 +31,7 @@ pub struct Mutation(
     ImportMutation,
     TokenMutation,
     RequestMutation,
+    WorkPlanMutation,
 );
 
 /// The caller of this request; anonymous when the request carries no token.

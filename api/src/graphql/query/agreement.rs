@@ -131,6 +131,38 @@ impl AgreementQuery {
         .collect())
     }
 
+    /// Agreements in force whose work plan has an indicator off track on
+    /// `asOf` (default today): not met by its target date, or progress
+    /// lagging the time elapsed by more than a quarter of the way. Most
+    /// indicators off track first; `Agreement.achievement` says which.
+    async fn agreements_off_track(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only agreements this region (code) is party to.")] region_code: Option<
+            ID,
+        >,
+        #[graphql(desc = "Judging day (default today).")] as_of: Option<Date>,
+        #[graphql(desc = "How many (at most the maximum page size).")] first: Option<i32>,
+    ) -> Result<Vec<Agreement>> {
+        let page = PageRequest::new(first, None, "offTrack", limits(ctx)?)?;
+        let as_of = as_of.map_or_else(|| chrono::Utc::now().date_naive(), |d| d.0);
+        let db = db(ctx)?;
+        let region = region_code.map(|c| c.0);
+        if let Some(code) = &region {
+            crate::domain::region::query::require(db, "regionCode", code).await?;
+        }
+        Ok(crate::domain::agreement::achievement::off_track(
+            db,
+            region.as_deref(),
+            as_of,
+            usize::try_from(page.first).unwrap_or(usize::MAX),
+        )
+        .await?
+        .into_iter()
+        .map(|(a, _)| Agreement(a))
+        .collect())
+    }
+
     /// Agreements still open whose term ends before `date`, soonest first.
     async fn agreements_expiring_before(
         &self,

@@ -4,6 +4,9 @@ use async_graphql::{Context, ID, Object};
 use entity::{agreement, agreement_evaluation, agreement_party, agreement_stage_change};
 
 use super::practice::DanglingReference;
+use super::work_plan::{
+    AgreementAchievement, IndicatorMeasurement, WorkPlanActivity, WorkPlanIndicator, achievement_of,
+};
 use super::{Adoption, AuditEntry, LearningRequest, Practice, Region, load_many, load_one};
 use crate::error::{ApiError, Result};
 use crate::graphql::enums::{AgreementCategory, AgreementKind, AgreementStage, ContinuationKind};
@@ -167,6 +170,38 @@ impl Agreement {
             .collect())
     }
 
+    /// The work plan's indicators (unit, baseline, target, target date),
+    /// in plan order.
+    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<WorkPlanIndicator>> {
+        Ok(load_many(ctx, IndicatorsOf(self.0.id))
+            .await?
+            .into_iter()
+            .map(WorkPlanIndicator)
+            .collect())
+    }
+
+    /// The work plan's activities (owner, dates), in plan order.
+    async fn activities(&self, ctx: &Context<'_>) -> Result<Vec<WorkPlanActivity>> {
+        Ok(load_many(ctx, ActivitiesOf(self.0.id))
+            .await?
+            .into_iter()
+            .map(WorkPlanActivity)
+            .collect())
+    }
+
+    /// Planned against achieved on `asOf` (default today): each indicator
+    /// met, on track, off track or not measured, and the activities done.
+    async fn achievement(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Judging day (default today).")] as_of: Option<Date>,
+    ) -> Result<AgreementAchievement> {
+        let as_of = as_of.map_or_else(|| chrono::Utc::now().date_naive(), |d| d.0);
+        Ok(AgreementAchievement(
+            achievement_of(ctx, &self.0, as_of).await?,
+        ))
+    }
+
     /// The learning request whose accepted expression of interest created
     /// this agreement, if any.
     async fn learning_request(&self, ctx: &Context<'_>) -> Result<Option<LearningRequest>> {
@@ -226,6 +261,15 @@ impl AgreementEvaluation {
     /// What the evaluation found.
     async fn findings(&self) -> &str {
         &self.0.findings
+    }
+
+    /// The values work-plan indicators reached, recorded with it.
+    async fn measurements(&self, ctx: &Context<'_>) -> Result<Vec<IndicatorMeasurement>> {
+        Ok(load_many(ctx, MeasurementsWith(self.0.id))
+            .await?
+            .into_iter()
+            .map(IndicatorMeasurement)
+            .collect())
     }
 }
 

@@ -34,6 +34,27 @@ pub struct CooperationFunnel {
     pub stalled_after_framework: i64,
 }
 
+/// How the region's signed implementing agreements (PKS) stand on
+/// measurable work plans: most cooperation never gets past the framework,
+/// and a signed PKS often has little impact for lack of clear, measurable
+/// planning.
+#[derive(SimpleObject)]
+pub struct WorkPlanStats {
+    /// Agreements in the period whose implementing agreement was signed
+    /// (signed, carried out, evaluated, ended at term or renewed).
+    pub signed_implementing: i64,
+    /// ... with a measurable work plan (at least one indicator).
+    pub with_measurable_plan: i64,
+    /// ... with every indicator met on `asOf`.
+    pub with_targets_met: i64,
+    /// ... with at least one indicator off track on `asOf`.
+    pub with_indicators_off_track: i64,
+    /// Share (0-1) of them with a measurable plan; null when there are none.
+    pub measurable_share: Option<f64>,
+    /// Share (0-1) of them with every target met; null when there are none.
+    pub targets_met_share: Option<f64>,
+}
+
 /// A region's cooperation over a period.
 pub struct CooperationStats(pub Stats);
 
@@ -91,6 +112,22 @@ impl CooperationStats {
             reached_implementation: self.0.reached_implementation,
             stalled_after_framework: i64::try_from(self.0.stalled_after_framework.len())
                 .unwrap_or(i64::MAX),
+        }
+    }
+
+    /// How the signed implementing agreements stand on measurable plans
+    /// and met targets (judged on `asOf`).
+    async fn work_plans(&self) -> WorkPlanStats {
+        let p = self.0.plans;
+        let share =
+            |n: i64| (p.signed_implementing > 0).then(|| n as f64 / p.signed_implementing as f64);
+        WorkPlanStats {
+            signed_implementing: p.signed_implementing,
+            with_measurable_plan: p.with_measurable_plan,
+            with_targets_met: p.with_targets_met,
+            with_indicators_off_track: p.with_indicators_off_track,
+            measurable_share: share(p.with_measurable_plan),
+            targets_met_share: share(p.with_targets_met),
         }
     }
 

@@ -14,6 +14,7 @@ pub mod search;
 pub mod token;
 pub mod visit;
 pub mod visit_plan;
+pub mod work_plan;
 
 pub use adoption::Adoption;
 pub use agreement::{Agreement, AgreementEvaluation, AgreementParty, AgreementStageChange};
