@@ -35,11 +35,26 @@ pub fn default_stemmer() -> &'static Stemmer {
     STEMMER.get_or_init(|| Stemmer::from_list(ROOT_WORDS))
 }
 
-/// Stems one lower-case word with the default stemmer, caching results
-/// (index and query time stem the same words over and over).
-pub fn stem(word: &str) -> String {
+fn stem_cache() -> &'static Mutex<std::collections::HashMap<String, String>> {
     static CACHE: OnceLock<Mutex<std::collections::HashMap<String, String>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(std::collections::HashMap::new()));
+    CACHE.get_or_init(|| Mutex::new(std::collections::HashMap::new()))
+}
+
+/// Most words [`stem`] remembers. The vocabulary of practice texts and
+/// queries is some tens of thousands of words; past the bound it stops
+/// remembering new ones (a soak that wrote a fresh number into a summary
+/// 45,000 times was growing the cache by every one of them).
+pub const STEM_CACHE_WORDS: usize = 50_000;
+
+/// Stems one lower-case word with the default stemmer, caching results
+/// (index and query time stem the same words over and over). Words the
+/// stemmer leaves alone (with digits or other non-letters: numbers, codes,
+/// years) are answered at once and never cached.
+pub fn stem(word: &str) -> String {
+    if word.is_empty() || !word.bytes().all(|c| c.is_ascii_alphabetic() || c == b'-') {
+        return default_stemmer().stem_word(word);
+    }
+    let cache = stem_cache();
     if let Ok(c) = cache.lock()
         && let Some(s) = c.get(word)
     {
@@ -48,7 +63,7 @@ pub fn stem(word: &str) -> String {
     let s = default_stemmer().stem_word(word);
     if let Ok(mut c) = cache.lock() {
         // Bounded: a flood of distinct words only stops caching.
-        if c.len() < 200_000 {
+        if c.len() < STEM_CACHE_WORDS {
             c.insert(word.to_owned(), s.clone());
         }
     }

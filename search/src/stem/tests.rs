@@ -116,3 +116,20 @@ fn arbitrary_words_never_panic() {
         let _ = s.stem_word(w);
     }
 }
+
+#[test]
+fn words_with_digits_pass_through_uncached_and_the_cache_is_bounded() {
+    let before = stem_cache().lock().unwrap().len();
+    for n in 0..2_000 {
+        assert_eq!(stem(&format!("{n}")), format!("{n}"));
+        assert_eq!(stem(&format!("v{n}")), format!("v{n}"));
+    }
+    // Other tests may stem (and cache) letters-only words meanwhile, but
+    // none of these 4,000 entered.
+    let after = stem_cache().lock().unwrap();
+    assert!(!after.contains_key("1999") && !after.contains_key("v1999"));
+    assert!(after.len() <= before.max(STEM_CACHE_WORDS));
+    drop(after);
+    assert_eq!(stem("pelaporan"), "lapor");
+    assert!(stem_cache().lock().unwrap().contains_key("pelaporan"));
+}
