@@ -142,6 +142,9 @@ pub struct Limits {
     /// Take the client's IP address from the first `X-Forwarded-For`
     /// entry (only behind a proxy that sets it), not from the connection.
     pub trust_forwarded_for: bool,
+    /// Months between follow-ups of an adoption being piloted or adopted
+    /// (1 to 120).
+    pub follow_up_months: u32,
 }
 
 impl Default for Limits {
@@ -159,6 +162,7 @@ impl Default for Limits {
             response_cache_ttl_secs: 30,
             rate_limit_per_minute: 0,
             trust_forwarded_for: false,
+            follow_up_months: crate::domain::adoption::follow_up::DEFAULT_FOLLOW_UP_MONTHS,
         }
     }
 }
@@ -213,6 +217,7 @@ struct Layer {
     shutdown_grace_secs: Option<u64>,
     rate_limit_per_minute: Option<u32>,
     trust_forwarded_for: Option<bool>,
+    follow_up_months: Option<u32>,
     persisted_operations_file: Option<PathBuf>,
     anonymous_persisted_only: Option<bool>,
     meili_url: Option<String>,
@@ -293,6 +298,7 @@ impl Layer {
             shutdown_grace_secs: env.num("BERGURU_SHUTDOWN_GRACE_SECS")?,
             rate_limit_per_minute: env.num("BERGURU_RATE_LIMIT_PER_MINUTE")?,
             trust_forwarded_for: env.flag("BERGURU_TRUST_FORWARDED_FOR")?,
+            follow_up_months: env.num("BERGURU_FOLLOW_UP_MONTHS")?,
             persisted_operations_file: env
                 .text("BERGURU_PERSISTED_OPERATIONS_FILE")
                 .map(PathBuf::from),
@@ -421,6 +427,7 @@ impl Config {
             shutdown_grace_secs,
             rate_limit_per_minute,
             trust_forwarded_for,
+            follow_up_months,
             persisted_operations_file,
             anonymous_persisted_only,
             meili_url,
@@ -460,6 +467,7 @@ impl Config {
         set(&mut l.response_cache_ttl_secs, response_cache_ttl_secs);
         set(&mut l.rate_limit_per_minute, rate_limit_per_minute);
         set(&mut l.trust_forwarded_for, trust_forwarded_for);
+        set(&mut l.follow_up_months, follow_up_months);
         let s = &mut self.search;
         set(&mut s.meili_url, meili_url.map(Some));
         set(&mut s.meili_api_key, meili_api_key.map(Some));
@@ -523,6 +531,12 @@ impl Config {
             return Err(ConfigError::Invalid {
                 key: "meili_index_prefix",
                 message: "may hold only letters, digits, `_` and `-`".into(),
+            });
+        }
+        if !(1..=120).contains(&l.follow_up_months) {
+            return Err(ConfigError::Invalid {
+                key: "follow_up_months",
+                message: "must be between 1 and 120".into(),
             });
         }
         if self.db_max_connections == 0 {

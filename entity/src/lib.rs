@@ -5,6 +5,7 @@
 //! vocabulary (snake_case strings, identical on SQLite and PostgreSQL).
 
 pub mod adoption;
+pub mod adoption_follow_up;
 pub mod agreement;
 pub mod agreement_evaluation;
 pub mod agreement_party;

@@ -14,6 +14,7 @@ mod m20261122_000006_add_writes_support;
 mod m20261122_000007_create_search_outbox;
 mod m20261201_000008_create_learning_requests;
 mod m20261207_000009_create_work_plans;
+mod m20261207_000010_create_adoption_follow_ups;
 
 /// Runs every migration in order; `berguru migrate` and the server start call it.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_create_search_outbox::Migration),
             Box::new(m20261201_000008_create_learning_requests::Migration),
             Box::new(m20261207_000009_create_work_plans::Migration),
+            Box::new(m20261207_000010_create_adoption_follow_ups::Migration),
         ]
     }
 }

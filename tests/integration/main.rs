@@ -13,6 +13,7 @@ mod database_down;
 mod errors;
 mod federation;
 mod fixtures;
+mod follow_ups;
 mod fuzz;
 mod generate;
 mod guru;

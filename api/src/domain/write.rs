@@ -137,6 +137,7 @@ pub enum ObjectKind {
     WorkPlanIndicator,
     WorkPlanActivity,
     IndicatorMeasurement,
+    AdoptionFollowUp,
 }
 
 impl ObjectKind {
@@ -159,6 +160,7 @@ impl ObjectKind {
             Self::WorkPlanIndicator => "WorkPlanIndicator",
             Self::WorkPlanActivity => "WorkPlanActivity",
             Self::IndicatorMeasurement => "IndicatorMeasurement",
+            Self::AdoptionFollowUp => "AdoptionFollowUp",
         }
     }
 
@@ -181,6 +183,7 @@ impl ObjectKind {
             Self::WorkPlanIndicator => "indicator",
             Self::WorkPlanActivity => "activity",
             Self::IndicatorMeasurement => "measurement",
+            Self::AdoptionFollowUp => "follow-up",
         }
     }
 
@@ -219,7 +222,8 @@ impl ObjectKind {
             | Self::ExpressionOfInterest
             | Self::WorkPlanIndicator
             | Self::WorkPlanActivity
-            | Self::IndicatorMeasurement => {}
+            | Self::IndicatorMeasurement
+            | Self::AdoptionFollowUp => {}
         }
         out
     }

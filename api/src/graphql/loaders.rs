@@ -9,11 +9,11 @@ use std::hash::Hash;
 
 use async_graphql::dataloader::Loader;
 use entity::{
-    adoption, agreement, agreement_evaluation, agreement_party, agreement_practice,
-    agreement_stage_change, audit_entry, expression_of_interest, expression_practice,
-    indicator_measurement, learning_request, learning_request_practice, learning_request_sector,
-    outcome, practice, practice_sector, region, region_index, visit, visit_practice,
-    work_plan_activity, work_plan_indicator,
+    adoption, adoption_follow_up, agreement, agreement_evaluation, agreement_party,
+    agreement_practice, agreement_stage_change, audit_entry, expression_of_interest,
+    expression_practice, indicator_measurement, learning_request, learning_request_practice,
+    learning_request_sector, outcome, practice, practice_sector, region, region_index, visit,
+    visit_practice, work_plan_activity, work_plan_indicator,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -120,6 +120,8 @@ keys! {
     MeasurementsOf(Uuid);
     /// The measurements recorded with an evaluation.
     MeasurementsWith(Uuid);
+    /// The follow-ups of an adoption.
+    FollowUpsOf(Uuid);
 }
 
 /// An object accepting an expression of interest may have created.
@@ -811,3 +813,14 @@ impl Loader<MeasurementsWith> for DbLoader {
         Ok(map)
     }
 }
+
+many_loader!(
+    FollowUpsOf,
+    adoption_follow_up,
+    adoption_follow_up::Column::AdoptionId,
+    adoption_id,
+    Uuid,
+    |q| q
+        .order_by_desc(adoption_follow_up::Column::FollowedUpOn)
+        .order_by_desc(adoption_follow_up::Column::CreatedAt)
+);

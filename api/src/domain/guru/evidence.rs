@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use entity::{
-    AdoptionStage, PracticeStatus, Sector, adoption, agreement, agreement_practice, outcome,
-    practice, practice_sector, region_index, visit, visit_practice,
+    AdoptionStage, PracticeStatus, Sector, adoption, adoption_follow_up, agreement,
+    agreement_practice, outcome, practice, practice_sector, region_index, visit, visit_practice,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -24,6 +24,9 @@ pub(super) struct Evidence {
     /// Practice -> (has achieved value, has baseline too, first metric text).
     pub(super) outcomes: HashMap<Uuid, Vec<outcome::Model>>,
     pub(super) adoptions: HashMap<Uuid, Vec<adoption::Model>>,
+    /// Adoptions (by id) whose follow-up reported an outcome the adopter
+    /// measured.
+    pub(super) measured_adoptions: HashSet<Uuid>,
     /// Practice -> signed agreements transferring it.
     pub(super) agreements: HashMap<Uuid, Vec<agreement::Model>>,
     /// Practice -> visits that studied it.
@@ -54,6 +57,18 @@ impl Evidence {
             .await?
         {
             e.adoptions.entry(a.practice_id).or_default().push(a);
+        }
+        let adoption_ids: Vec<Uuid> = e.adoptions.values().flatten().map(|a| a.id).collect();
+        if !adoption_ids.is_empty() {
+            e.measured_adoptions = adoption_follow_up::Entity::find()
+                .filter(adoption_follow_up::Column::AdoptionId.is_in(adoption_ids))
+                .filter(adoption_follow_up::Column::StillRunning.eq(true))
+                .filter(adoption_follow_up::Column::OutcomeValue.is_not_null())
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|f| f.adoption_id)
+                .collect();
         }
         let links = agreement_practice::Entity::find()
             .filter(agreement_practice::Column::PracticeId.is_in(ids.clone()))
@@ -162,6 +177,13 @@ impl Evidence {
                 )
             })
             .count();
+        // Adopters still running it that report a result they measured.
+        let reporting = adoptions
+            .iter()
+            .filter(|a| {
+                a.stage != AdoptionStage::Stopped && self.measured_adoptions.contains(&a.id)
+            })
+            .count();
         let agreements = self.agreements.get(&p.id).map_or(0, Vec::len);
         let visits = self.visits.get(&p.id).map_or(0, |v| {
             v.iter()
@@ -175,6 +197,7 @@ impl Evidence {
             measured,
             completed_adoptions: count(completed),
             adoptions_under_way: count(under_way),
+            adopters_reporting_results: count(reporting),
             agreements: count(agreements),
             visits: count(visits),
         }
@@ -209,9 +232,18 @@ pub(super) fn recency(verified: Option<NaiveDate>, today: NaiveDate) -> f64 {
     }
 }
 
-/// Transfers as a factor: saturates as proof accumulates.
-pub(super) fn transfer_factor(completed: u32, under_way: u32, agreements: u32, visits: u32) -> f64 {
+/// Transfers as a factor: saturates as proof accumulates. An adopter that
+/// reports a result it measured itself counts as much again as an agreement
+/// (the practice worked elsewhere, not only moved there).
+pub(super) fn transfer_factor(
+    completed: u32,
+    under_way: u32,
+    agreements: u32,
+    visits: u32,
+    reporting: u32,
+) -> f64 {
     let raw = 2.0 * f64::from(completed)
+        + f64::from(reporting)
         + f64::from(agreements)
         + 0.5 * f64::from(visits)
         + 0.25 * f64::from(under_way);

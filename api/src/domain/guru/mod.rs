@@ -77,6 +77,9 @@ pub struct MatchedPractice {
     pub measured: bool,
     pub completed_adoptions: u32,
     pub adoptions_under_way: u32,
+    /// Adopters still running it whose follow-up reports an outcome they
+    /// measured.
+    pub adopters_reporting_results: u32,
     /// Signed agreements transferring it.
     pub agreements: u32,
     /// Visits hosted that studied it.
@@ -418,9 +421,12 @@ mod tests {
 
     #[test]
     fn transfers_saturate_and_recency_decays() {
-        assert_eq!(transfer_factor(0, 0, 0, 0), 0.0);
-        assert!(transfer_factor(1, 0, 0, 0) > transfer_factor(0, 0, 1, 0));
-        assert!(transfer_factor(5, 0, 5, 5) < 1.0);
+        assert_eq!(transfer_factor(0, 0, 0, 0, 0), 0.0);
+        assert!(transfer_factor(1, 0, 0, 0, 0) > transfer_factor(0, 0, 1, 0, 0));
+        assert!(transfer_factor(5, 0, 5, 5, 0) < 1.0);
+        // An adopter reporting measured results weighs beyond the adoption.
+        assert!(transfer_factor(1, 0, 0, 0, 1) > transfer_factor(1, 0, 0, 0, 0));
+        assert!(transfer_factor(5, 0, 5, 5, 5) < 1.0);
         let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
         assert_eq!(recency(None, today), 0.0);
         assert_eq!(recency(NaiveDate::from_ymd_opt(2025, 1, 1), today), 1.0);

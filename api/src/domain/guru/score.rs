@@ -161,6 +161,7 @@ fn transfers_reason(c: &Candidate<'_>, weight: f64) -> Reason {
     let under_way: u32 = matched.iter().map(|m| m.adoptions_under_way).sum();
     let agreements: u32 = matched.iter().map(|m| m.agreements).sum();
     let visits: u32 = matched.iter().map(|m| m.visits).sum();
+    let reporting: u32 = matched.iter().map(|m| m.adopters_reporting_results).sum();
     let mut adopters: Vec<String> = matched
         .iter()
         .flat_map(|m| {
@@ -190,6 +191,12 @@ fn transfers_reason(c: &Candidate<'_>, weight: f64) -> Reason {
             plural(visits as usize)
         ),
     ];
+    if reporting > 0 {
+        t[0].push_str(&format!(
+            "; {reporting} report{} measured results",
+            if reporting == 1 { "s" } else { "" }
+        ));
+    }
     if under_way > 0 {
         t.push(format!(
             "{under_way} adoption{} under way",
@@ -207,7 +214,7 @@ fn transfers_reason(c: &Candidate<'_>, weight: f64) -> Reason {
     }
     Reason {
         factor: Factor::Transfers,
-        contribution: weight * transfer_factor(completed, under_way, agreements, visits),
+        contribution: weight * transfer_factor(completed, under_way, agreements, visits, reporting),
         text,
     }
 }

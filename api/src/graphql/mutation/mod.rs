@@ -4,6 +4,7 @@
 
 mod adoption_visit;
 mod agreement;
+mod follow_up;
 mod import;
 mod practice;
 mod request;
@@ -12,6 +13,7 @@ mod work_plan;
 
 pub use adoption_visit::AdoptionVisitMutation;
 pub use agreement::AgreementMutation;
+pub use follow_up::FollowUpMutation;
 pub use import::ImportMutation;
 pub use practice::PracticeMutation;
 pub use request::RequestMutation;
@@ -32,6 +34,7 @@ pub struct Mutation(
     TokenMutation,
     RequestMutation,
     WorkPlanMutation,
+    FollowUpMutation,
 );
 
 /// The caller of this request; anonymous when the request carries no token.

@@ -184,6 +184,7 @@ impl GuruQueries {
                         measured: m.measured,
                         completed_adoptions: small(m.completed_adoptions),
                         adoptions_under_way: small(m.adoptions_under_way),
+                        adopters_reporting_results: small(m.adopters_reporting_results),
                         agreements: small(m.agreements),
                         visits_hosted: small(m.visits),
                         practice: Practice(m.practice),

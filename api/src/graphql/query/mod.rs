@@ -2,6 +2,7 @@
 //! arguments and call the domain; the types they answer with are in
 //! `graphql::types`.
 
+mod adoption;
 mod agreement;
 mod audit;
 mod guru;
@@ -12,6 +13,7 @@ mod search;
 mod token;
 mod visit;
 
+pub use adoption::AdoptionQuery;
 pub use agreement::{AgreementFilter, AgreementOrderBy, AgreementQuery};
 pub use guru::{GuruQueries, plan_input};
 pub use practice::{PracticeFilter, PracticeOrderBy, PracticeQuery};
@@ -33,4 +35,5 @@ pub struct Query(
     SearchQuery,
     GuruQueries,
     RequestQuery,
+    AdoptionQuery,
 );

@@ -3,8 +3,10 @@
 use async_graphql::{Context, ID, Object};
 use entity::adoption;
 
+use super::follow_up::AdoptionFollowUp;
 use super::practice::DanglingReference;
 use super::{Agreement, AuditEntry, LearningRequest, Practice, Region, load_many, load_one};
+use crate::domain::adoption::follow_up;
 use crate::error::{ApiError, Result};
 use crate::graphql::enums::AdoptionStage;
 use crate::graphql::loaders::*;
@@ -94,6 +96,32 @@ impl Adoption {
             .into_iter()
             .map(AuditEntry)
             .collect())
+    }
+
+    /// Follow-ups (does it still run? what did the adopter measure?),
+    /// latest first.
+    async fn follow_ups(&self, ctx: &Context<'_>) -> Result<Vec<AdoptionFollowUp>> {
+        Ok(load_many(ctx, FollowUpsOf(self.0.id))
+            .await?
+            .into_iter()
+            .map(AdoptionFollowUp)
+            .collect())
+    }
+
+    /// When the next follow-up is due: `follow_up_months` (default 12)
+    /// after the later of the last follow-up and the adoption date (else
+    /// the start); null unless piloting or adopted.
+    async fn next_follow_up_on(&self, ctx: &Context<'_>) -> Result<Option<Date>> {
+        if !follow_up::is_followed_up(self.0.stage) {
+            return Ok(None);
+        }
+        let months = crate::graphql::limits(ctx)?.follow_up_months;
+        let latest = load_many(ctx, FollowUpsOf(self.0.id))
+            .await?
+            .iter()
+            .map(|f: &entity::adoption_follow_up::Model| f.followed_up_on)
+            .max();
+        Ok(follow_up::next_follow_up(&self.0, latest, months).map(Date))
     }
 
     /// Version for optimistic concurrency: send it back with an update.

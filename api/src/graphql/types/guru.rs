@@ -83,6 +83,9 @@ pub struct GuruPractice {
     pub completed_adoptions: i32,
     /// Adoptions interested, preparing or piloting.
     pub adoptions_under_way: i32,
+    /// Adopters still running it whose follow-up reports an outcome they
+    /// measured themselves: evidence that it works elsewhere.
+    pub adopters_reporting_results: i32,
     /// Signed agreements transferring it.
     pub agreements: i32,
     /// Benchmarking visits hosted to study it.
