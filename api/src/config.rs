@@ -74,6 +74,8 @@ pub struct Config {
     pub persisted_operations_file: Option<PathBuf>,
     /// Clients without a token may run only the registered operations.
     pub anonymous_persisted_only: bool,
+    /// How webhook deliveries are sent and retried.
+    pub webhooks: crate::webhook::WebhookConfig,
 }
 
 /// Which search engine answers, and how to reach Meilisearch.
@@ -184,6 +186,7 @@ impl Default for Config {
             shutdown_grace_secs: 20,
             persisted_operations_file: None,
             anonymous_persisted_only: false,
+            webhooks: crate::webhook::WebhookConfig::default(),
         }
     }
 }
@@ -220,6 +223,11 @@ struct Layer {
     follow_up_months: Option<u32>,
     persisted_operations_file: Option<PathBuf>,
     anonymous_persisted_only: Option<bool>,
+    webhook_poll_ms: Option<u64>,
+    webhook_retry_base_ms: Option<u64>,
+    webhook_retry_max_secs: Option<u64>,
+    webhook_pause_after_secs: Option<u64>,
+    webhook_timeout_ms: Option<u64>,
     meili_url: Option<String>,
     meili_api_key: Option<Secret>,
     meili_search_key: Option<Secret>,
@@ -303,6 +311,11 @@ impl Layer {
                 .text("BERGURU_PERSISTED_OPERATIONS_FILE")
                 .map(PathBuf::from),
             anonymous_persisted_only: env.flag("BERGURU_ANONYMOUS_PERSISTED_ONLY")?,
+            webhook_poll_ms: env.num("BERGURU_WEBHOOK_POLL_MS")?,
+            webhook_retry_base_ms: env.num("BERGURU_WEBHOOK_RETRY_BASE_MS")?,
+            webhook_retry_max_secs: env.num("BERGURU_WEBHOOK_RETRY_MAX_SECS")?,
+            webhook_pause_after_secs: env.num("BERGURU_WEBHOOK_PAUSE_AFTER_SECS")?,
+            webhook_timeout_ms: env.num("BERGURU_WEBHOOK_TIMEOUT_MS")?,
             guru_weight_relevance: env.weight("BERGURU_GURU_WEIGHT_RELEVANCE")?,
             guru_weight_evidence: env.weight("BERGURU_GURU_WEIGHT_EVIDENCE")?,
             guru_weight_transfers: env.weight("BERGURU_GURU_WEIGHT_TRANSFERS")?,
@@ -430,6 +443,11 @@ impl Config {
             follow_up_months,
             persisted_operations_file,
             anonymous_persisted_only,
+            webhook_poll_ms,
+            webhook_retry_base_ms,
+            webhook_retry_max_secs,
+            webhook_pause_after_secs,
+            webhook_timeout_ms,
             meili_url,
             meili_api_key,
             meili_search_key,
@@ -468,6 +486,12 @@ impl Config {
         set(&mut l.rate_limit_per_minute, rate_limit_per_minute);
         set(&mut l.trust_forwarded_for, trust_forwarded_for);
         set(&mut l.follow_up_months, follow_up_months);
+        let w = &mut self.webhooks;
+        set(&mut w.poll_ms, webhook_poll_ms);
+        set(&mut w.retry_base_ms, webhook_retry_base_ms);
+        set(&mut w.retry_max_secs, webhook_retry_max_secs);
+        set(&mut w.pause_after_secs, webhook_pause_after_secs);
+        set(&mut w.timeout_ms, webhook_timeout_ms);
         let s = &mut self.search;
         set(&mut s.meili_url, meili_url.map(Some));
         set(&mut s.meili_api_key, meili_api_key.map(Some));
@@ -507,7 +531,7 @@ impl Config {
         {
             return Err(ConfigError::Invalid {
                 key: "meili_url",
-                message: "must start with http:// (this build has no TLS client; reach Meilisearch on a private network or through a local TLS proxy)".into(),
+                message: "must start with http:// (reach Meilisearch on a private network, or through a local TLS proxy)".into(),
             });
         }
         if self.anonymous_persisted_only && self.persisted_operations_file.is_none() {
@@ -538,6 +562,21 @@ impl Config {
                 key: "follow_up_months",
                 message: "must be between 1 and 120".into(),
             });
+        }
+        let w = &self.webhooks;
+        for (key, value) in [
+            ("webhook_poll_ms", w.poll_ms),
+            ("webhook_retry_base_ms", w.retry_base_ms),
+            ("webhook_retry_max_secs", w.retry_max_secs),
+            ("webhook_pause_after_secs", w.pause_after_secs),
+            ("webhook_timeout_ms", w.timeout_ms),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::Invalid {
+                    key,
+                    message: "must be at least 1".into(),
+                });
+            }
         }
         if self.db_max_connections == 0 {
             return Err(ConfigError::Invalid {

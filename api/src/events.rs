@@ -71,7 +71,8 @@ pub enum Event {
 
 impl Event {
     /// The event of one audited write (`before`/`after` are the audit
-    /// record's states); `None` for tokens, which nobody subscribes to.
+    /// record's states); `None` for tokens and webhook endpoints, which
+    /// nobody subscribes to.
     pub fn from_audit(
         kind: ObjectKind,
         id: &str,
@@ -90,7 +91,7 @@ impl Event {
                 .and_then(|s| serde_json::from_value::<entity::AgreementStage>(s.clone()).ok())
         };
         match kind {
-            ObjectKind::ApiToken => None,
+            ObjectKind::ApiToken | ObjectKind::WebhookEndpoint => None,
             ObjectKind::Practice => Some(Self::Practice {
                 id: Uuid::parse_str(id).ok()?,
                 created: before.is_none(),

@@ -19,6 +19,7 @@ pub mod search_sync;
 pub mod seed;
 pub mod shutdown;
 pub mod web;
+pub mod webhook;
 
 pub use graphql::{AppSchema, SchemaDeps, build_schema};
 pub use http::{AppState, app};

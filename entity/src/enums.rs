@@ -224,6 +224,50 @@ pub enum ExpressionStatus {
     Withdrawn,
 }
 
+/// A kind of change a webhook endpoint can receive.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum WebhookEvent {
+    /// A practice (or one of its outcomes) was created or changed.
+    PracticeChanged,
+    /// An agreement was proposed or reached a new stage.
+    AgreementStageChanged,
+    /// An agreement was evaluated.
+    AgreementEvaluated,
+    /// A learning request was posted, changed or closed.
+    LearningRequestChanged,
+    /// An expression of interest was made, changed or answered.
+    ExpressionOfInterestChanged,
+    /// An adoption was recorded or moved.
+    AdoptionChanged,
+    /// A follow-up of an adoption was recorded.
+    AdoptionFollowUpRecorded,
+    /// A benchmarking visit was scheduled or changed.
+    VisitChanged,
+}
+
+/// Whether a webhook endpoint is sent to.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum WebhookStatus {
+    /// Deliveries are sent (and retried while they fail).
+    Active,
+    /// Failing for too long: deliveries queue up until an admin resumes it.
+    Paused,
+}
+
 /// Role of an API token.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,

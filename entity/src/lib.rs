@@ -28,6 +28,8 @@ pub mod region_index;
 pub mod search_outbox;
 pub mod visit;
 pub mod visit_practice;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
 pub mod work_plan_activity;
 pub mod work_plan_indicator;
 

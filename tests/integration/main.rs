@@ -38,6 +38,7 @@ mod shutdown;
 mod statements;
 mod subscriptions;
 mod webapp;
+mod webhooks;
 mod work_plans;
 mod writes;
 

@@ -369,3 +369,153 @@ scenario!(
         app.close().await;
     }
 );
+
+const POST_REQUEST: &str = r#"mutation ($input: PostLearningRequestInput!) {
+  postLearningRequest(input: $input) { request { id } } }"#;
+
+fn request_input(region: &str, sector: &str, topic: &str) -> Value {
+    json!({ "input": { "regionCode": region, "topic": topic, "sectors": [sector],
+        "objectives": ["Belajar"], "contactAgency": "Diskominfo" } })
+}
+
+scenario!(
+    learning_requests_reach_subscribers_of_their_region_and_sector,
+    with_demo,
+    |app| async move {
+        // A guru listens for requests in its sector; a learner for its own.
+        let mut by_sector = subscribe(
+            &app,
+            r#"subscription { learningRequestChanged(sector: E_GOVERNMENT) { regionCode status posted request { topic } } }"#,
+        );
+        let mut by_region = subscribe(
+            &app,
+            r#"subscription { learningRequestChanged(regionCode: "36.02") { regionCode status posted request { topic version } } }"#,
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let bandung = app.token("editor", Some("32.73")).await;
+        let lebak = app.token("editor", Some("36.02")).await;
+        // Kota Bandung asks about health (neither subscriber's), then Lebak
+        // about e-government (both subscribers').
+        app.data_as(
+            &bandung,
+            POST_REQUEST,
+            request_input("32.73", "HEALTH", "Puskesmas keliling"),
+        )
+        .await;
+        let d = app
+            .data_as(
+                &lebak,
+                POST_REQUEST,
+                request_input("36.02", "E_GOVERNMENT", "e-Office"),
+            )
+            .await;
+        let id = d["postLearningRequest"]["request"]["id"].clone();
+        for rx in [&mut by_sector, &mut by_region] {
+            let event = next(rx).await;
+            assert!(event.get("errors").is_none(), "{event:#}");
+            let e = &event["data"]["learningRequestChanged"];
+            assert_eq!(
+                e["regionCode"], "36.02",
+                "Bandung's request was filtered out"
+            );
+            assert_eq!(e["request"]["topic"], "e-Office");
+            assert_eq!(e["status"], "OPEN");
+            assert_eq!(e["posted"], true);
+        }
+        // Closing it is a change too, with its new status.
+        app.data_as(
+            &lebak,
+            r#"mutation ($id: ID!) { closeLearningRequest(input: { id: $id, version: 1, outcome: WITHDRAWN }) { request { status } } }"#,
+            json!({ "id": id }),
+        )
+        .await;
+        let event = next(&mut by_region).await;
+        let e = &event["data"]["learningRequestChanged"];
+        assert_eq!(e["status"], "WITHDRAWN", "{event:#}");
+        assert_eq!(e["posted"], false);
+        assert_eq!(e["request"]["version"], 2);
+        app.close().await;
+    }
+);
+
+scenario!(
+    expressions_of_interest_reach_both_regions_concerned_and_no_other,
+    with_demo,
+    |app| async move {
+        let lebak = app.token("editor", Some("36.02")).await;
+        let sumedang = app.token("editor", Some("32.11")).await;
+        let bandung = app.token("editor", Some("32.73")).await;
+        let surabaya = app.token("editor", Some("35.78")).await;
+        let d = app
+            .data_as(
+                &lebak,
+                POST_REQUEST,
+                request_input("36.02", "E_GOVERNMENT", "e-Office"),
+            )
+            .await;
+        let lebak_request = d["postLearningRequest"]["request"]["id"].clone();
+        let d = app
+            .data_as(
+                &surabaya,
+                POST_REQUEST,
+                request_input("35.78", "E_GOVERNMENT", "e-Office"),
+            )
+            .await;
+        let surabaya_request = d["postLearningRequest"]["request"]["id"].clone();
+        const SUB: &str = "{ answeringRegionCode requestingRegionCode status expression { message } request { topic } }";
+        let mut learner = subscribe(
+            &app,
+            &format!(
+                r#"subscription {{ expressionOfInterestChanged(regionCode: "36.02") {SUB} }}"#
+            ),
+        );
+        let mut guru = subscribe(
+            &app,
+            &format!(
+                r#"subscription {{ expressionOfInterestChanged(regionCode: "32.11") {SUB} }}"#
+            ),
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        const EXPRESS: &str = r#"mutation ($r: ID!, $region: ID!, $msg: String!) {
+          expressInterest(input: { requestId: $r, regionCode: $region, message: $msg }) { expression { id } } }"#;
+        // Bandung answers Surabaya (concerns neither subscriber), then
+        // Sumedang answers Lebak (concerns both).
+        app.data_as(
+            &bandung,
+            EXPRESS,
+            json!({ "r": surabaya_request, "region": "32.73", "msg": "Bandung" }),
+        )
+        .await;
+        let d = app
+            .data_as(
+                &sumedang,
+                EXPRESS,
+                json!({ "r": lebak_request, "region": "32.11", "msg": "Sumedang siap berbagi" }),
+            )
+            .await;
+        let expression = d["expressInterest"]["expression"]["id"].clone();
+        for rx in [&mut learner, &mut guru] {
+            let event = next(rx).await;
+            assert!(event.get("errors").is_none(), "{event:#}");
+            let e = &event["data"]["expressionOfInterestChanged"];
+            assert_eq!(e["answeringRegionCode"], "32.11", "{event:#}");
+            assert_eq!(e["requestingRegionCode"], "36.02");
+            assert_eq!(e["status"], "PENDING");
+            assert_eq!(e["expression"]["message"], "Sumedang siap berbagi");
+            assert_eq!(e["request"]["topic"], "e-Office");
+        }
+        // Lebak declines: the guru hears the answer.
+        app.data_as(
+            &lebak,
+            r#"mutation ($id: ID!) { declineExpressionOfInterest(input: { id: $id, version: 1, reason: "Sudah ada mitra" }) { expression { status } } }"#,
+            json!({ "id": expression }),
+        )
+        .await;
+        let event = next(&mut guru).await;
+        assert_eq!(
+            event["data"]["expressionOfInterestChanged"]["status"], "DECLINED",
+            "{event:#}"
+        );
+        app.close().await;
+    }
+);

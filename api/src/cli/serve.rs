@@ -1,5 +1,6 @@
 //! `berguru serve` (the default): migrate, seed the demo into an empty
-//! embedded database, start the search worker and the cache listener, and
+//! embedded database, start the search and webhook workers and the cache
+//! listener, and
 //! serve until SIGINT or SIGTERM, then shut down gracefully
 //! (`shutdown_grace_secs`).
 
@@ -37,6 +38,7 @@ pub(super) async fn run(config: Config) -> CliResult {
         state.response_cache.clone(),
         state.shutdown.clone(),
     );
+    let webhooks = api::webhook::spawn_worker(db.clone(), config.webhooks, state.shutdown.clone());
     state.require_token_for_reads = config.require_token_for_reads;
     if config.anonymous_persisted_only
         && let Some(path) = &config.persisted_operations_file
@@ -71,6 +73,9 @@ pub(super) async fn run(config: Config) -> CliResult {
     // The worker stops between batches (a batch cut short commits nothing
     // and its rows stay for the next start).
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), worker).await;
+    // A round cut short leaves its claimed rows to be retried after the
+    // lease (at least once).
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), webhooks).await;
     Ok(())
 }
 

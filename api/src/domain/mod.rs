@@ -2,8 +2,8 @@
 //! ConnectionTrait`, so they run on a pool or inside a transaction alike.
 //! Resolvers stay thin and call these. One folder per aggregate (region,
 //! practice, agreement, adoption, visit, request), each with its queries and its
-//! writes; the guru finder reads across them; `write` holds what every
-//! write shares. Nothing here knows GraphQL or HTTP.
+//! writes; the guru finder reads across them; `webhook` keeps regions'
+//! endpoints; `write` holds what every write shares. Nothing here knows GraphQL or HTTP.
 
 pub mod adoption;
 pub mod agreement;
@@ -14,6 +14,7 @@ pub mod region;
 pub mod request;
 pub mod token;
 pub mod visit;
+pub mod webhook;
 pub mod write;
 
 use base64::Engine as _;

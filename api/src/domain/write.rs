@@ -98,7 +98,8 @@ pub fn text_list(field: &str, values: Vec<String>) -> Result<TextList> {
     Ok(TextList(out))
 }
 
-fn check_len(field: &str, v: &str, max: usize) -> Result<()> {
+/// Refuses a text longer than `max` characters.
+pub fn check_len(field: &str, v: &str, max: usize) -> Result<()> {
     if v.chars().count() > max {
         return Err(ApiError::bad_input(
             field,
@@ -138,6 +139,7 @@ pub enum ObjectKind {
     WorkPlanActivity,
     IndicatorMeasurement,
     AdoptionFollowUp,
+    WebhookEndpoint,
 }
 
 impl ObjectKind {
@@ -161,6 +163,7 @@ impl ObjectKind {
             Self::WorkPlanActivity => "WorkPlanActivity",
             Self::IndicatorMeasurement => "IndicatorMeasurement",
             Self::AdoptionFollowUp => "AdoptionFollowUp",
+            Self::WebhookEndpoint => "WebhookEndpoint",
         }
     }
 
@@ -184,6 +187,7 @@ impl ObjectKind {
             Self::WorkPlanActivity => "activity",
             Self::IndicatorMeasurement => "measurement",
             Self::AdoptionFollowUp => "follow-up",
+            Self::WebhookEndpoint => "webhook endpoint",
         }
     }
 
@@ -223,7 +227,8 @@ impl ObjectKind {
             | Self::WorkPlanIndicator
             | Self::WorkPlanActivity
             | Self::IndicatorMeasurement
-            | Self::AdoptionFollowUp => {}
+            | Self::AdoptionFollowUp
+            | Self::WebhookEndpoint => {}
         }
         out
     }
@@ -231,8 +236,9 @@ impl ObjectKind {
 
 /// Records one write in the audit log, inside the write's transaction,
 /// tells every replica's response cache, announces the change to every
-/// replica's subscribers (delivered at commit), and queues the search
-/// documents it touched for the outbox.
+/// replica's subscribers (delivered at commit), queues the webhook
+/// deliveries of the regions concerned, and queues the search documents it
+/// touched for the outbox.
 pub async fn audit<B: Serialize, A: Serialize>(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -253,12 +259,14 @@ pub async fn audit<B: Serialize, A: Serialize>(
     let object_id = object_id.to_string();
     // Every replica's response cache forgets what it stored (at commit).
     crate::response_cache::notify_change(db).await?;
+    let state = after.as_ref().or(before.as_ref());
     if let Some(event) =
         crate::events::Event::from_audit(kind, &object_id, before.as_ref(), after.as_ref())
     {
         crate::events::announce(db, &event).await?;
+        // Webhook deliveries commit with the change, or not at all.
+        crate::webhook::enqueue(db, kind, &object_id, &event, state).await?;
     }
-    let state = after.as_ref().or(before.as_ref());
     let field = |name: &str| {
         state
             .and_then(|v| v.get(name))
@@ -407,6 +415,10 @@ versioned!(work_plan_indicator, WorkPlanIndicator, Id.id, |m, v, at| {
     m.updated_at = at;
 });
 versioned!(work_plan_activity, WorkPlanActivity, Id.id, |m, v, at| {
+    m.version = v;
+    m.updated_at = at;
+});
+versioned!(webhook_endpoint, WebhookEndpoint, Id.id, |m, v, at| {
     m.version = v;
     m.updated_at = at;
 });

@@ -241,6 +241,46 @@ mirror_enum! {
     }
 }
 
+mirror_enum! {
+    /// A kind of change a webhook endpoint can receive.
+    WebhookEvent => entity::WebhookEvent {
+        /// A practice (or one of its outcomes) was created or changed: for
+        /// its owner region.
+        PracticeChanged,
+        /// An agreement was proposed or reached a new stage: for its party
+        /// regions.
+        AgreementStageChanged,
+        /// An agreement was evaluated: for its party regions.
+        AgreementEvaluated,
+        /// A learning request was posted, changed or closed: for the
+        /// requesting region.
+        LearningRequestChanged,
+        /// An expression of interest was made, changed, accepted, declined
+        /// or withdrawn: for the answering and the requesting region.
+        ExpressionOfInterestChanged,
+        /// An adoption was recorded or moved: for the adopter and the
+        /// practice's owner.
+        AdoptionChanged,
+        /// A follow-up of an adoption was recorded: for the adopter and the
+        /// practice's owner.
+        AdoptionFollowUpRecorded,
+        /// A benchmarking visit was scheduled or changed: for the visiting
+        /// and the host region.
+        VisitChanged,
+    }
+}
+
+mirror_enum! {
+    /// Whether a webhook endpoint is sent to.
+    WebhookStatus => entity::WebhookStatus {
+        /// Deliveries are sent, and retried while they fail.
+        Active,
+        /// Every delivery failed for too long: deliveries wait until an
+        /// admin resumes the endpoint.
+        Paused,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,5 +308,7 @@ mod tests {
         check(AdoptionStage::pairs());
         check(LearningRequestStatus::pairs());
         check(ExpressionStatus::pairs());
+        check(WebhookEvent::pairs());
+        check(WebhookStatus::pairs());
     }
 }

@@ -1,5 +1,6 @@
 //! Subscriptions over WebSocket (`graphql-transport-ws` at `/graphql/ws`):
-//! agreement stage changes and new or updated practices, filtered by region.
+//! agreement stage changes, new or updated practices, learning requests and
+//! expressions of interest, each filtered to the regions concerned.
 //! Authorised like reads: when the server requires a token for reads, the
 //! connection must send one in `connection_init`. Events carry only kind
 //! and id (see [`crate::events`]); each subscription loads what it filters
@@ -10,14 +11,17 @@ use futures_util::Stream;
 use futures_util::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
-use entity::{agreement_party, practice};
+use entity::{
+    agreement_party, expression_of_interest, learning_request, learning_request_sector, practice,
+};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
+use crate::domain::write::ObjectKind;
 use crate::error::Result;
 use crate::events::{Event, EventBus};
-use crate::graphql::enums::AgreementStage;
-use crate::graphql::loaders::{AgreementById, PracticeById};
-use crate::graphql::types::{Agreement, Practice, load_one};
+use crate::graphql::enums::{AgreementStage, ExpressionStatus, LearningRequestStatus, Sector};
+use crate::graphql::loaders::{AgreementById, LearningRequestById, PracticeById};
+use crate::graphql::types::{Agreement, ExpressionOfInterest, LearningRequest, Practice, load_one};
 
 /// An agreement reached a stage.
 pub struct AgreementStageEvent {
@@ -72,6 +76,85 @@ impl PracticeEvent {
         Ok(load_one(ctx, PracticeById(self.practice_id))
             .await?
             .map(Practice))
+    }
+}
+
+/// A learning request was posted, changed or closed.
+pub struct LearningRequestEvent {
+    request: learning_request::Model,
+}
+
+/// A learning request was posted, changed or closed.
+#[Object]
+impl LearningRequestEvent {
+    /// Code of the requesting region.
+    async fn region_code(&self) -> &str {
+        &self.request.region_code
+    }
+
+    /// The request's status after the change.
+    async fn status(&self) -> LearningRequestStatus {
+        self.request.status.into()
+    }
+
+    /// True when the request was just posted (its first version).
+    async fn posted(&self) -> bool {
+        self.request.version == 1
+    }
+
+    /// The request as it is now.
+    async fn request(&self) -> LearningRequest {
+        LearningRequest(self.request.clone())
+    }
+}
+
+/// An expression of interest was made, changed, accepted, declined or
+/// withdrawn.
+pub struct ExpressionEvent {
+    expression: expression_of_interest::Model,
+    requesting_region_code: String,
+}
+
+/// An expression of interest was made, changed, accepted, declined or
+/// withdrawn.
+#[Object]
+impl ExpressionEvent {
+    /// Code of the answering (guru) region.
+    async fn answering_region_code(&self) -> &str {
+        &self.expression.region_code
+    }
+
+    /// Code of the region whose request it answers.
+    async fn requesting_region_code(&self) -> &str {
+        &self.requesting_region_code
+    }
+
+    /// The expression's status after the change.
+    async fn status(&self) -> ExpressionStatus {
+        self.expression.status.into()
+    }
+
+    /// The expression as it is now.
+    async fn expression(&self) -> ExpressionOfInterest {
+        ExpressionOfInterest(self.expression.clone())
+    }
+
+    /// The request it answers, as it is now.
+    async fn request(&self, ctx: &Context<'_>) -> Result<Option<LearningRequest>> {
+        Ok(load_one(
+            ctx,
+            LearningRequestById(self.expression.learning_request_id),
+        )
+        .await?
+        .map(LearningRequest))
+    }
+}
+
+/// The id of an audited change of `kind`, if `e` is one.
+fn changed(e: &Event, kind: ObjectKind) -> Option<uuid::Uuid> {
+    match e {
+        Event::Changed { object, id } if object == kind.name() => uuid::Uuid::parse_str(id).ok(),
+        _ => None,
     }
 }
 
@@ -168,6 +251,85 @@ impl Subscription {
                         practice_id: id,
                         owner_region_code: p.owner_region_code,
                         created,
+                    })
+            }
+        })
+    }
+
+    /// Learning requests posted, changed or closed; only those of this
+    /// region when `regionCode` is given, only those naming this sector
+    /// when `sector` is given (a guru region listens for requests in the
+    /// sectors it can teach).
+    async fn learning_request_changed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only requests of this (requesting) region.")] region_code: Option<ID>,
+        #[graphql(desc = "Only requests naming this sector.")] sector: Option<Sector>,
+    ) -> impl Stream<Item = LearningRequestEvent> + use<> {
+        let region = region_code.map(|c| c.0);
+        let sector: Option<entity::Sector> = sector.map(Into::into);
+        let db = database(ctx);
+        events(ctx).filter_map(move |e| {
+            let region = region.clone();
+            let db = db.clone();
+            async move {
+                let id = changed(&e, ObjectKind::LearningRequest)?;
+                let db = db?;
+                let r = learning_request::Entity::find_by_id(id)
+                    .one(&db)
+                    .await
+                    .map_err(|e| skipped("learning request", &e))
+                    .ok()??;
+                if region.as_ref().is_some_and(|c| *c != r.region_code) {
+                    return None;
+                }
+                if let Some(sector) = sector {
+                    let named = learning_request_sector::Entity::find()
+                        .filter(learning_request_sector::Column::LearningRequestId.eq(id))
+                        .filter(learning_request_sector::Column::Sector.eq(sector))
+                        .one(&db)
+                        .await
+                        .map_err(|e| skipped("sectors", &e))
+                        .ok()?;
+                    named.as_ref()?;
+                }
+                Some(LearningRequestEvent { request: r })
+            }
+        })
+    }
+
+    /// Expressions of interest made, changed, accepted, declined or
+    /// withdrawn; only those concerning this region (as the answering
+    /// region or as the requesting one) when `regionCode` is given.
+    async fn expression_of_interest_changed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only expressions this region made or received.")] region_code: Option<ID>,
+    ) -> impl Stream<Item = ExpressionEvent> + use<> {
+        let region = region_code.map(|c| c.0);
+        let db = database(ctx);
+        events(ctx).filter_map(move |e| {
+            let region = region.clone();
+            let db = db.clone();
+            async move {
+                let id = changed(&e, ObjectKind::ExpressionOfInterest)?;
+                let db = db?;
+                let x = expression_of_interest::Entity::find_by_id(id)
+                    .one(&db)
+                    .await
+                    .map_err(|e| skipped("expression of interest", &e))
+                    .ok()??;
+                let r = learning_request::Entity::find_by_id(x.learning_request_id)
+                    .one(&db)
+                    .await
+                    .map_err(|e| skipped("learning request", &e))
+                    .ok()??;
+                region
+                    .as_ref()
+                    .is_none_or(|c| *c == x.region_code || *c == r.region_code)
+                    .then_some(ExpressionEvent {
+                        expression: x,
+                        requesting_region_code: r.region_code,
                     })
             }
         })

@@ -1,5 +1,5 @@
 //! Mutation roots, one per domain, merged into `Mutation`. Resolvers parse
-//! input and call the domain writes in `crate::domain::*_edit`, which own
+//! input and call the domain writes in `crate::domain`, which own
 //! the rules, the transaction and the audit record.
 
 mod adoption_visit;
@@ -9,6 +9,7 @@ mod import;
 mod practice;
 mod request;
 mod token;
+mod webhook;
 mod work_plan;
 
 pub use adoption_visit::AdoptionVisitMutation;
@@ -18,6 +19,7 @@ pub use import::ImportMutation;
 pub use practice::PracticeMutation;
 pub use request::RequestMutation;
 pub use token::TokenMutation;
+pub use webhook::WebhookMutation;
 pub use work_plan::WorkPlanMutation;
 
 use async_graphql::{Context, MaybeUndefined};
@@ -35,6 +37,7 @@ pub struct Mutation(
     RequestMutation,
     WorkPlanMutation,
     FollowUpMutation,
+    WebhookMutation,
 );
 
 /// The caller of this request; anonymous when the request carries no token.

@@ -12,6 +12,7 @@ mod request;
 mod search;
 mod token;
 mod visit;
+mod webhook;
 
 pub use adoption::AdoptionQuery;
 pub use agreement::{AgreementFilter, AgreementOrderBy, AgreementQuery};
@@ -22,6 +23,7 @@ pub use request::{LearningRequestFilter, RequestQuery};
 pub use search::SearchQuery;
 pub use token::TokenQuery;
 pub use visit::VisitQuery;
+pub use webhook::WebhookQuery;
 
 /// The root of all reads.
 #[derive(async_graphql::MergedObject, Default)]
@@ -36,4 +38,5 @@ pub struct Query(
     GuruQueries,
     RequestQuery,
     AdoptionQuery,
+    WebhookQuery,
 );

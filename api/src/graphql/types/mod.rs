@@ -15,6 +15,7 @@ pub mod search;
 pub mod token;
 pub mod visit;
 pub mod visit_plan;
+pub mod webhook;
 pub mod work_plan;
 
 pub use adoption::Adoption;
