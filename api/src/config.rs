@@ -137,7 +137,7 @@ pub struct Limits {
     /// Berguru invalidate at once; this bounds writes made behind its back).
     pub response_cache_ttl_secs: u64,
     /// Requests per minute each client may send to `/graphql`,
-    /// `/graphql/ws` and `/visits/plan.ics` (a client is its
+    /// `/graphql/ws`, `/visits/plan.ics` and `/regions/{code}/due.ics` (a client is its
     /// `Authorization` header, else its IP address); beyond it HTTP 429
     /// `RATE_LIMITED` with `Retry-After`. 0 (the default): no limit.
     pub rate_limit_per_minute: u32,

@@ -10,6 +10,7 @@ mod bulk;
 mod bytes_fuzz;
 mod damaged_index;
 mod database_down;
+mod digest;
 mod errors;
 mod federation;
 mod fixtures;

@@ -8,7 +8,9 @@
 pub mod adoption;
 pub mod agreement;
 pub mod bulk;
+pub mod digest;
 pub mod guru;
+pub mod ics;
 pub mod practice;
 pub mod region;
 pub mod request;

@@ -109,3 +109,71 @@ fn typed<T: async_graphql::InputType>(name: &str, value: &str) -> Result<T, ApiE
     T::parse(Some(graphql_value))
         .map_err(|e| ApiError::bad_input(name, e.into_server_error(Default::default()).message))
 }
+
+/// `GET /regions/{code}/due.ics?dueWithinDays=90` (also `from`, `to`):
+/// the due dates of the region's digest (agreements' term ends, follow-ups
+/// due, visits) as an iCalendar feed, with stable UIDs so a subscribed
+/// calendar updates its events. Authenticated like `/graphql`.
+pub(super) async fn region_due_ics(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    axum::extract::Query(params): axum::extract::Query<Vec<(String, String)>>,
+) -> Response {
+    if let Err(refused) = viewer(&state, &headers).await {
+        return refused;
+    }
+    let result = async {
+        let one = |k: &str| {
+            params
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.as_str())
+        };
+        let date = |k: &str| {
+            one(k)
+                .map(|v| typed::<crate::graphql::scalars::Date>(k, v).map(|d| d.0))
+                .transpose()
+        };
+        let window = crate::domain::digest::Window::new(
+            date("from")?,
+            date("to")?,
+            one("dueWithinDays")
+                .map(|v| typed::<i32>("dueWithinDays", v).map(i64::from))
+                .transpose()?
+                .or(Some(90)),
+        )?;
+        let region = crate::domain::region::query::require(&state.db, "code", &code).await?;
+        let d =
+            crate::domain::digest::digest(&state.db, &code, window, state.limits.follow_up_months)
+                .await?;
+        Ok::<_, ApiError>(crate::domain::digest::to_ics(&d, &region.name))
+    }
+    .await;
+    match result {
+        Ok(ics) => (
+            StatusCode::OK,
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "text/calendar; charset=utf-8".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"berguru-due-{code}.ics\""),
+                ),
+            ],
+            ics,
+        )
+            .into_response(),
+        Err(e) => {
+            let status = match e.code() {
+                "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
+                "NOT_FOUND" => StatusCode::NOT_FOUND,
+                "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            error_response(status, e)
+        }
+    }
+}

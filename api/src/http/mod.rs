@@ -14,7 +14,7 @@
 //! | [`spec`] | GraphQL over HTTP by the spec: parsing, media types, status codes |
 //! | `middleware` | request id, CORS |
 //! | `metrics` | `/metrics` (the counters live in [`crate::metrics`]) |
-//! | `ics` | `/visits/plan.ics` |
+//! | `ics` | `/visits/plan.ics`, `/regions/{code}/due.ics` |
 //! | `assets` | the GraphiQL page (`/graphiql`) and its assets |
 //! | `health` | `/healthz`, `/readyz` |
 
@@ -118,6 +118,7 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
         .route("/visits/plan.ics", get(ics::visit_plan_ics))
+        .route("/regions/{code}/due.ics", get(ics::region_due_ics))
         .fallback(crate::web::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(
             state.limits.max_body_bytes,

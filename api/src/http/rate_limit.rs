@@ -102,7 +102,10 @@ pub(super) async fn limit(
         return next.run(req).await;
     };
     let path = req.uri().path();
-    if !(path.starts_with("/graphql") || path == "/visits/plan.ics") {
+    if !(path.starts_with("/graphql")
+        || path == "/visits/plan.ics"
+        || (path.starts_with("/regions/") && path.ends_with("/due.ics")))
+    {
         return next.run(req).await;
     }
     let peer = req

@@ -28,6 +28,7 @@ use search::SearchEngine;
 use uuid::Uuid;
 
 use crate::domain::guru::{self, GuruQuery, GuruWeights, Suggestion};
+use crate::domain::ics::{escape, line};
 use crate::domain::region::query::distance_km;
 use crate::error::{ApiError, Result};
 
@@ -799,37 +800,6 @@ pub fn clock_time(minutes: i64) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-fn ics_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Folds a content line at 75 octets (RFC 5545 3.1), never inside a
-/// character, and ends it with CRLF.
-fn ics_line(out: &mut String, line: &str) {
-    let mut width = 0;
-    for c in line.chars() {
-        let n = c.len_utf8();
-        if width + n > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += n;
-    }
-    out.push_str("\r\n");
-}
-
 fn utc_stamp(date: NaiveDate, minutes: i64, utc_offset: i32) -> String {
     let local = date.and_time(NaiveTime::MIN) + Duration::minutes(minutes);
     let utc = local - Duration::hours(i64::from(utc_offset));
@@ -848,13 +818,13 @@ pub fn to_ics(plan: &Plan) -> String {
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
     ] {
-        ics_line(&mut out, l);
+        line(&mut out, l);
     }
-    ics_line(
+    line(
         &mut out,
         &format!(
             "X-WR-CALNAME:{}",
-            ics_escape(&format!("Benchmarking visits of {}", plan.seeker.name))
+            escape(&format!("Benchmarking visits of {}", plan.seeker.name))
         ),
     );
     let hosts: HashMap<&str, &Stop> = plan
@@ -866,8 +836,8 @@ pub fn to_ics(plan: &Plan) -> String {
     for day in &plan.days {
         for a in &day.activities {
             n += 1;
-            ics_line(&mut out, "BEGIN:VEVENT");
-            ics_line(
+            line(&mut out, "BEGIN:VEVENT");
+            line(
                 &mut out,
                 &format!(
                     "UID:berguru-{}-{}-{n}@berguru",
@@ -875,54 +845,54 @@ pub fn to_ics(plan: &Plan) -> String {
                     plan.from.format("%Y%m%d")
                 ),
             );
-            ics_line(&mut out, &format!("DTSTAMP:{stamp}"));
-            ics_line(
+            line(&mut out, &format!("DTSTAMP:{stamp}"));
+            line(
                 &mut out,
                 &format!("DTSTART:{}", utc_stamp(a.date, a.start, plan.utc_offset)),
             );
-            ics_line(
+            line(
                 &mut out,
                 &format!("DTEND:{}", utc_stamp(a.date, a.end, plan.utc_offset)),
             );
             let stop = a.host.as_deref().and_then(|h| hosts.get(h));
             match (a.kind, stop) {
                 (ActivityKind::Study, Some(s)) => {
-                    ics_line(
+                    line(
                         &mut out,
                         &format!(
                             "SUMMARY:{}",
-                            ics_escape(&format!("Benchmarking visit: {}", s.host.name))
+                            escape(&format!("Benchmarking visit: {}", s.host.name))
                         ),
                     );
                     let place = match &s.host.capital {
                         Some(c) => format!("{c}, {}", s.host.name),
                         None => s.host.name.clone(),
                     };
-                    ics_line(&mut out, &format!("LOCATION:{}", ics_escape(&place)));
+                    line(&mut out, &format!("LOCATION:{}", escape(&place)));
                     if let (Some(lat), Some(lon)) = (s.host.latitude, s.host.longitude) {
-                        ics_line(&mut out, &format!("GEO:{lat:.6};{lon:.6}"));
+                        line(&mut out, &format!("GEO:{lat:.6};{lon:.6}"));
                     }
                     let mut desc = String::new();
                     for p in &s.practices {
                         let _ = writeln!(desc, "- {}", p.objective);
                     }
-                    ics_line(
+                    line(
                         &mut out,
-                        &format!("DESCRIPTION:{}", ics_escape(desc.trim_end())),
+                        &format!("DESCRIPTION:{}", escape(desc.trim_end())),
                     );
                 }
                 _ => {
-                    ics_line(
+                    line(
                         &mut out,
-                        &format!("SUMMARY:{}", ics_escape(&format!("Travel: {}", a.text))),
+                        &format!("SUMMARY:{}", escape(&format!("Travel: {}", a.text))),
                     );
-                    ics_line(&mut out, "TRANSP:TRANSPARENT");
+                    line(&mut out, "TRANSP:TRANSPARENT");
                 }
             }
-            ics_line(&mut out, "END:VEVENT");
+            line(&mut out, "END:VEVENT");
         }
     }
-    ics_line(&mut out, "END:VCALENDAR");
+    line(&mut out, "END:VCALENDAR");
     out
 }
 
@@ -971,10 +941,10 @@ mod tests {
 
     #[test]
     fn ics_lines_are_escaped_and_folded() {
-        assert_eq!(ics_escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+        assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
         let mut out = String::new();
         let long = format!("DESCRIPTION:{}", "é".repeat(60));
-        ics_line(&mut out, &long);
+        line(&mut out, &long);
         for l in out.split("\r\n").filter(|l| !l.is_empty()) {
             assert!(l.len() <= 75, "{} octets", l.len());
         }

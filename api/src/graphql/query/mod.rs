@@ -5,6 +5,7 @@
 mod adoption;
 mod agreement;
 mod audit;
+mod digest;
 mod guru;
 mod practice;
 mod region;
@@ -39,4 +40,5 @@ pub struct Query(
     RequestQuery,
     AdoptionQuery,
     WebhookQuery,
+    digest::DigestQuery,
 );

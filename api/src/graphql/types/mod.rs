@@ -6,6 +6,7 @@ pub mod adoption;
 pub mod agreement;
 pub mod audit;
 pub mod cooperation;
+pub mod digest;
 pub mod follow_up;
 pub mod guru;
 pub mod practice;
