@@ -129,9 +129,16 @@ for (const r of urls.keys()) {
   subscribe(r, null);
 }
 
+// Resident memory from /proc: the total, and its two halves. Anonymous
+// pages are the heap (a leak shows there); file-backed pages are mapped
+// files, here the embedded search index, which the kernel can drop at will.
 function rss(pid) {
-  const m = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
-  return m ? Number(m[1]) / 1024 : null;
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (name) => {
+    const m = status.match(new RegExp(`${name}:\\s+(\\d+) kB`));
+    return m ? Number(m[1]) / 1024 : null;
+  };
+  return { total: kb("VmRSS"), anon: kb("RssAnon"), file: kb("RssFile") };
 }
 async function readyz(replica) {
   try {
@@ -144,7 +151,8 @@ async function readyz(replica) {
 const samples = [];
 const t0 = Date.now();
 async function sample() {
-  const s = { t: (Date.now() - t0) / 1000, rssMb: pids.map(rss), ready: [] };
+  const mem = pids.map(rss);
+  const s = { t: (Date.now() - t0) / 1000, rssMb: mem.map((m) => m.total), anonMb: mem.map((m) => m.anon), fileMb: mem.map((m) => m.file), ready: [] };
   for (const r of urls.keys()) {
     const z = await readyz(r);
     s.ready.push({ status: z.status, backlog: z.searchOutboxBacklog, events: z.events });
@@ -225,10 +233,17 @@ const memory = pids.map((_, r) => {
   const vt = after.reduce((a, s) => a + (s.t - mt) ** 2, 0);
   const warmMb = median(warmWin);
   const endMb = median(endWin);
+  const level = (key, win) => median(after.filter(win).map((s) => s[key][r]));
+  const atWarm = (s) => s.t < warmT + windowS;
+  const atEnd = (s) => s.t > loadEndT - windowS;
   return {
     replica: r,
     warmMb,
     endMb,
+    anonWarmMb: level("anonMb", atWarm),
+    anonEndMb: level("anonMb", atEnd),
+    fileWarmMb: level("fileMb", atWarm),
+    fileEndMb: level("fileMb", atEnd),
     minMb: Math.min(...after.map((s) => s.rssMb[r])),
     maxMb: Math.max(...after.map((s) => s.rssMb[r])),
     slopeMbPerMin: vt > 0 ? (cov / vt) * 60 : NaN,
@@ -272,7 +287,7 @@ const lines = [
   ...Object.entries(ops).map(([op, o]) => `| ${op} | ${o.requests} | ${o.p50Ms} | ${o.p99Ms} | ${JSON.stringify(o.errors)} |`),
   "",
   `RSS, medians of ${windowS} s windows after warm-up (${warmT} s) and at the end of the load; single readings every 5 s:`,
-  ...memory.map((m) => `replica ${m.replica}: RSS ${m.warmMb.toFixed(1)} MB after warm-up, ${m.endMb.toFixed(1)} MB at the end, growth ${m.growthPct.toFixed(1)}%, trend ${m.slopeMbPerMin.toFixed(2)} MB/min (readings ${m.minMb.toFixed(1)} to ${m.maxMb.toFixed(1)} MB)`),
+  ...memory.map((m) => `replica ${m.replica}: RSS ${m.warmMb.toFixed(1)} MB after warm-up, ${m.endMb.toFixed(1)} MB at the end, growth ${m.growthPct.toFixed(1)}%, trend ${m.slopeMbPerMin.toFixed(2)} MB/min (readings ${m.minMb.toFixed(1)} to ${m.maxMb.toFixed(1)} MB); of it anonymous ${m.anonWarmMb.toFixed(1)} → ${m.anonEndMb.toFixed(1)} MB, file-backed ${m.fileWarmMb.toFixed(1)} → ${m.fileEndMb.toFixed(1)} MB`),
   `outbox backlog at the end: ${backlogAtEnd} (drained ${drainedInS.toFixed(1)} s after the load stopped)`,
   ...subs.map((s) => `subscription on replica ${s.replica} (${s.regionCode ?? "all regions"}): ${s.events} events, ${s.fromOther} of them written through the other replica${s.closed ? `, CLOSED ${s.closed}` : ""}`),
   ...unexpected.slice(0, 20).map((u) => `  unexpected: ${u}`),
