@@ -23,6 +23,7 @@ mod http;
 mod http_spec;
 mod introspection;
 mod judged;
+mod learning_path;
 mod limits;
 mod outbox_workers;
 mod persisted_only;

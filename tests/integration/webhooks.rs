@@ -19,24 +19,24 @@ const E_OFFICE: &str = "00000000-de70-4000-8000-000000000101";
 
 /// One request the receiver got.
 #[derive(Clone, Debug)]
-struct Received {
-    delivery: String,
-    event: String,
-    signature: String,
-    body: String,
+pub(crate) struct Received {
+    pub(crate) delivery: String,
+    pub(crate) event: String,
+    pub(crate) signature: String,
+    pub(crate) body: String,
 }
 
 /// A webhook receiver on loopback that records what it gets; `down`
 /// makes it answer 503.
-struct Receiver {
-    addr: SocketAddr,
+pub(crate) struct Receiver {
+    pub(crate) addr: SocketAddr,
     got: Arc<Mutex<Vec<Received>>>,
-    down: Arc<AtomicBool>,
+    pub(crate) down: Arc<AtomicBool>,
     server: tokio::task::JoinHandle<()>,
 }
 
 impl Receiver {
-    async fn start(addr: SocketAddr) -> Self {
+    pub(crate) async fn start(addr: SocketAddr) -> Self {
         let got = Arc::new(Mutex::new(Vec::new()));
         let down = Arc::new(AtomicBool::new(false));
         let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
@@ -78,16 +78,16 @@ impl Receiver {
         }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://{}/hook", self.addr)
     }
 
-    fn received(&self) -> Vec<Received> {
+    pub(crate) fn received(&self) -> Vec<Received> {
         self.got.lock().unwrap().clone()
     }
 
     /// Stops listening altogether (connections are refused).
-    fn stop(self) -> SocketAddr {
+    pub(crate) fn stop(self) -> SocketAddr {
         self.server.abort();
         self.addr
     }
@@ -126,7 +126,7 @@ fn signed(r: &Received, secret: &str) -> bool {
 }
 
 /// Checks a delivery's signature and headers; returns its body.
-fn verify(r: &Received, secret: &str) -> Value {
+pub(crate) fn verify(r: &Received, secret: &str) -> Value {
     assert!(signed(r, secret), "bad signature on {r:#?}");
     let body: Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(body["deliveryId"], r.delivery.as_str());
@@ -135,7 +135,7 @@ fn verify(r: &Received, secret: &str) -> Value {
 }
 
 /// Fast retries for tests; `pause_after_secs` as given.
-fn config(pause_after_secs: u64) -> WebhookConfig {
+pub(crate) fn config(pause_after_secs: u64) -> WebhookConfig {
     WebhookConfig {
         retry_base_ms: 20,
         retry_max_secs: 1,
@@ -146,7 +146,7 @@ fn config(pause_after_secs: u64) -> WebhookConfig {
 }
 
 /// Runs delivery rounds until `n` more requests arrived (or 5 s passed).
-async fn deliver_until(app: &TestApp, rx: &Receiver, cfg: &WebhookConfig, n: usize) {
+pub(crate) async fn deliver_until(app: &TestApp, rx: &Receiver, cfg: &WebhookConfig, n: usize) {
     let client = api::webhook::client(cfg);
     let want = rx.received().len() + n;
     for _ in 0..100 {
@@ -169,7 +169,7 @@ const ENDPOINT: &str = r#"query ($id: ID!) { webhookEndpoint(id: $id) {
   status failing failingSince lastError lastDeliveredAt pendingDeliveries version
   deliveries { id event objectId attempts deliveredAt nextAttemptAt lastStatus lastError } } }"#;
 
-async fn register(
+pub(crate) async fn register(
     app: &TestApp,
     admin: &str,
     region: &str,
@@ -190,7 +190,7 @@ async fn register(
     )
 }
 
-async fn endpoint(app: &TestApp, admin: &str, id: &str) -> Value {
+pub(crate) async fn endpoint(app: &TestApp, admin: &str, id: &str) -> Value {
     app.data_as(admin, ENDPOINT, json!({ "id": id })).await["webhookEndpoint"].clone()
 }
 
@@ -577,6 +577,54 @@ scenario!(
             .await;
         let d = app.data_as(&banten, list, json!({})).await;
         assert_eq!(d["webhookEndpoints"], json!([]));
+        app.close().await;
+    }
+);
+
+scenario!(
+    two_workers_share_the_deliveries_and_send_each_once,
+    with_demo,
+    |app| async move {
+        let national = app.token("admin", None).await;
+        let lebak = app.token("editor", Some("36.02")).await;
+        let rx = Receiver::start("127.0.0.1:0".parse().unwrap()).await;
+        let (hook, secret) = register(
+            &app,
+            &national,
+            "36.02",
+            &rx.url(),
+            json!(["LEARNING_REQUEST_CHANGED"]),
+        )
+        .await;
+        const POST: &str = r#"mutation ($t: String!) { postLearningRequest(input: { regionCode: "36.02", topic: $t, sectors: [HEALTH], objectives: ["Belajar"], contactAgency: "Dinkes" }) { request { id } } }"#;
+        const N: usize = 120;
+        for i in 0..N {
+            app.data_as(&lebak, POST, json!({ "t": format!("Topik {i}") }))
+                .await;
+        }
+        // Two workers (as two replicas would run them) at once, each with
+        // its own client; each round takes at most 50.
+        let cfg = config(3_600);
+        let (a, b) = (api::webhook::client(&cfg), api::webhook::client(&cfg));
+        let (x, y) = tokio::join!(
+            deliver_due(&app.db, &a, &cfg),
+            deliver_due(&app.db, &b, &cfg)
+        );
+        let (x, y) = (x.unwrap(), y.unwrap());
+        assert_eq!(x + y, N, "{x} + {y}");
+        let got = rx.received();
+        assert_eq!(got.len(), N);
+        let mut ids: Vec<&str> = got.iter().map(|r| r.delivery.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), N, "a delivery was sent twice");
+        for r in &got {
+            verify(r, &secret);
+        }
+        assert_eq!(
+            endpoint(&app, &national, &hook).await["pendingDeliveries"],
+            0
+        );
         app.close().await;
     }
 );
