@@ -35,8 +35,8 @@ use std::time::Duration;
 use chrono::Utc;
 use entity::{
     WebhookEvent, WebhookStatus, adoption, adoption_follow_up, agreement_evaluation,
-    agreement_party, expression_of_interest, learning_request, practice, region, visit,
-    webhook_delivery, webhook_endpoint,
+    agreement_party, expression_of_interest, facilitation_request, learning_request, practice,
+    region, visit, webhook_delivery, webhook_endpoint,
 };
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
 use sea_orm::{
@@ -134,6 +134,7 @@ fn webhook_event(kind: ObjectKind, event: &Event) -> Option<WebhookEvent> {
         ObjectKind::Adoption => Some(WebhookEvent::AdoptionChanged),
         ObjectKind::AdoptionFollowUp => Some(WebhookEvent::AdoptionFollowUpRecorded),
         ObjectKind::Visit => Some(WebhookEvent::VisitChanged),
+        ObjectKind::FacilitationRequest => Some(WebhookEvent::FacilitationChanged),
         // Parts of an agreement (its parties, practices and work plan)
         // reach endpoints with the agreement's stage changes and
         // evaluations; regions, their indices, tokens and endpoints
@@ -174,7 +175,8 @@ async fn adoption_regions(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Str
 /// The regions a change concerns (read inside the write's transaction):
 /// a practice's owner; an agreement's parties; a request's region; an
 /// expression's answering and requesting regions; an adoption's adopter
-/// and the practice's owner; a visit's visitor and host.
+/// and the practice's owner; a visit's visitor and host; a facilitation
+/// request's region and province.
 async fn regions_concerned(
     db: &impl ConnectionTrait,
     kind: WebhookEvent,
@@ -259,6 +261,14 @@ async fn regions_concerned(
                 None => Vec::new(),
             }
         }
+        WebhookEvent::FacilitationChanged => match uuid(None) {
+            Some(id) => facilitation_request::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .map(|r| vec![r.region_code, r.province_code])
+                .unwrap_or_default(),
+            None => Vec::new(),
+        },
         WebhookEvent::VisitChanged => match uuid(None) {
             Some(id) => visit::Entity::find_by_id(id)
                 .one(db)

@@ -224,6 +224,48 @@ pub enum ExpressionStatus {
     Withdrawn,
 }
 
+/// What a facilitation request asks the province's cooperation bureau for.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum FacilitationKind {
+    /// Help drafting a cooperation document (KB, PKS).
+    Drafting,
+    /// Help finding a partner region or third party.
+    FindingPartner,
+    /// A legal review of a draft.
+    LegalReview,
+    /// Anything else.
+    Other,
+}
+
+/// Where a facilitation request stands.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum FacilitationStatus {
+    /// In the bureau's queue.
+    Submitted,
+    /// Someone at the bureau handles it.
+    Assigned,
+    /// The bureau answered.
+    Answered,
+    /// Settled by the bureau.
+    Closed,
+    /// Taken back by the requesting region.
+    Withdrawn,
+}
+
 /// A kind of change a webhook endpoint can receive.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
@@ -250,6 +292,8 @@ pub enum WebhookEvent {
     AdoptionFollowUpRecorded,
     /// A benchmarking visit was scheduled or changed.
     VisitChanged,
+    /// A facilitation request was submitted or took a step.
+    FacilitationChanged,
 }
 
 /// Whether a webhook endpoint is sent to.

@@ -16,6 +16,8 @@ pub mod audit_entry;
 pub mod enums;
 pub mod expression_of_interest;
 pub mod expression_practice;
+pub mod facilitation_request;
+pub mod facilitation_step;
 pub mod indicator_measurement;
 pub mod learning_request;
 pub mod learning_request_practice;

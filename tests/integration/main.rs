@@ -12,6 +12,7 @@ mod damaged_index;
 mod database_down;
 mod digest;
 mod errors;
+mod facilitation;
 mod federation;
 mod fixtures;
 mod follow_ups;

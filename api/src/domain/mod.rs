@@ -9,6 +9,7 @@ pub mod adoption;
 pub mod agreement;
 pub mod bulk;
 pub mod digest;
+pub mod facilitation;
 pub mod guru;
 pub mod ics;
 pub mod practice;

@@ -140,6 +140,7 @@ pub enum ObjectKind {
     IndicatorMeasurement,
     AdoptionFollowUp,
     WebhookEndpoint,
+    FacilitationRequest,
 }
 
 impl ObjectKind {
@@ -164,6 +165,7 @@ impl ObjectKind {
             Self::IndicatorMeasurement => "IndicatorMeasurement",
             Self::AdoptionFollowUp => "AdoptionFollowUp",
             Self::WebhookEndpoint => "WebhookEndpoint",
+            Self::FacilitationRequest => "FacilitationRequest",
         }
     }
 
@@ -188,6 +190,7 @@ impl ObjectKind {
             Self::IndicatorMeasurement => "measurement",
             Self::AdoptionFollowUp => "follow-up",
             Self::WebhookEndpoint => "webhook endpoint",
+            Self::FacilitationRequest => "facilitation request",
         }
     }
 
@@ -228,7 +231,8 @@ impl ObjectKind {
             | Self::WorkPlanActivity
             | Self::IndicatorMeasurement
             | Self::AdoptionFollowUp
-            | Self::WebhookEndpoint => {}
+            | Self::WebhookEndpoint
+            | Self::FacilitationRequest => {}
         }
         out
     }
@@ -418,6 +422,15 @@ versioned!(work_plan_activity, WorkPlanActivity, Id.id, |m, v, at| {
     m.version = v;
     m.updated_at = at;
 });
+versioned!(
+    facilitation_request,
+    FacilitationRequest,
+    Id.id,
+    |m, v, at| {
+        m.version = v;
+        m.updated_at = at;
+    }
+);
 versioned!(webhook_endpoint, WebhookEndpoint, Id.id, |m, v, at| {
     m.version = v;
     m.updated_at = at;

@@ -267,6 +267,43 @@ mirror_enum! {
         /// A benchmarking visit was scheduled or changed: for the visiting
         /// and the host region.
         VisitChanged,
+        /// A facilitation request was submitted or took a step: for the
+        /// requesting region and its province (the bureau).
+        FacilitationChanged,
+    }
+}
+
+mirror_enum! {
+    /// What a facilitation request asks the province's cooperation bureau
+    /// (TKKSD) for.
+    FacilitationKind => entity::FacilitationKind {
+        /// Help drafting a cooperation document (KB, PKS).
+        Drafting,
+        /// Help finding a partner region or third party.
+        FindingPartner,
+        /// A legal review of a draft.
+        LegalReview,
+        /// Anything else.
+        Other,
+    }
+}
+
+mirror_enum! {
+    /// Where a facilitation request stands: SUBMITTED -> ASSIGNED ->
+    /// ANSWERED -> CLOSED; the bureau may close at any open step or take an
+    /// answered request back to ASSIGNED; the requesting region may
+    /// withdraw it until answered.
+    FacilitationStatus => entity::FacilitationStatus {
+        /// In the bureau's queue.
+        Submitted,
+        /// Someone at the bureau handles it.
+        Assigned,
+        /// The bureau answered.
+        Answered,
+        /// Settled by the bureau.
+        Closed,
+        /// Taken back by the requesting region.
+        Withdrawn,
     }
 }
 
@@ -310,5 +347,7 @@ mod tests {
         check(ExpressionStatus::pairs());
         check(WebhookEvent::pairs());
         check(WebhookStatus::pairs());
+        check(FacilitationKind::pairs());
+        check(FacilitationStatus::pairs());
     }
 }

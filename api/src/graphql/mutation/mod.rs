@@ -4,6 +4,7 @@
 
 mod adoption_visit;
 mod agreement;
+mod facilitation;
 mod follow_up;
 mod import;
 mod practice;
@@ -38,6 +39,7 @@ pub struct Mutation(
     WorkPlanMutation,
     FollowUpMutation,
     WebhookMutation,
+    facilitation::FacilitationMutation,
 );
 
 /// The caller of this request; anonymous when the request carries no token.

@@ -6,6 +6,7 @@ mod adoption;
 mod agreement;
 mod audit;
 mod digest;
+mod facilitation;
 mod guru;
 mod practice;
 mod region;
@@ -41,4 +42,5 @@ pub struct Query(
     AdoptionQuery,
     WebhookQuery,
     digest::DigestQuery,
+    facilitation::FacilitationQuery,
 );

@@ -55,6 +55,21 @@ pub struct WorkPlanStats {
     pub targets_met_share: Option<f64>,
 }
 
+/// Facilitation requests to a province's cooperation bureau, by status.
+#[derive(SimpleObject)]
+pub struct FacilitationCounts {
+    /// In the queue, not yet assigned.
+    pub submitted: i64,
+    /// Being handled.
+    pub assigned: i64,
+    /// Answered, not yet closed.
+    pub answered: i64,
+    /// Settled by the bureau.
+    pub closed: i64,
+    /// Taken back by the requesting region.
+    pub withdrawn: i64,
+}
+
 /// A region's cooperation over a period.
 pub struct CooperationStats(pub Stats);
 
@@ -129,6 +144,30 @@ impl CooperationStats {
             measurable_share: share(p.with_measurable_plan),
             targets_met_share: share(p.with_targets_met),
         }
+    }
+
+    /// Facilitation requests to the cooperation bureau, by status: the
+    /// province's whole queue for a province, the region's own requests
+    /// otherwise (every request, whenever submitted). Beside `funnel`
+    /// (frameworks signed, PKS signed, in implementation) it shows where
+    /// proposals wait: in the bureau's queue, or after the bureau.
+    async fn facilitation(&self, ctx: &Context<'_>) -> Result<FacilitationCounts> {
+        let counts =
+            crate::domain::facilitation::counts(crate::graphql::db(ctx)?, &self.0.region).await?;
+        let n = |s: entity::FacilitationStatus| {
+            counts
+                .iter()
+                .find(|(x, _)| *x == s)
+                .map_or(0, |(_, n)| i64::try_from(*n).unwrap_or(i64::MAX))
+        };
+        use entity::FacilitationStatus::*;
+        Ok(FacilitationCounts {
+            submitted: n(Submitted),
+            assigned: n(Assigned),
+            answered: n(Answered),
+            closed: n(Closed),
+            withdrawn: n(Withdrawn),
+        })
     }
 
     /// The stalled frameworks, oldest first.

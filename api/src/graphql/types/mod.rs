@@ -7,6 +7,7 @@ pub mod agreement;
 pub mod audit;
 pub mod cooperation;
 pub mod digest;
+pub mod facilitation;
 pub mod follow_up;
 pub mod guru;
 pub mod practice;
