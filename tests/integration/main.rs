@@ -7,6 +7,7 @@ mod adoption_visit_writes;
 mod agreement_writes;
 mod agreements;
 mod bulk;
+mod bulk_requests;
 mod bytes_fuzz;
 mod damaged_index;
 mod database_down;

@@ -1,4 +1,5 @@
-//! `berguru export`: practices or agreements as CSV or JSON (re-importable).
+//! `berguru export`: practices, agreements, learning requests or work-plan
+//! indicators as CSV or JSON (re-importable).
 
 use std::path::PathBuf;
 
@@ -9,8 +10,8 @@ use super::{CliResult, DataArgs, describe};
 
 #[derive(clap::Args, Debug)]
 pub struct ExportArgs {
-    /// `practices` or `agreements`.
-    #[arg(value_parser = ["practices", "agreements"])]
+    /// `practices`, `agreements`, `requests` or `indicators`.
+    #[arg(value_parser = ["practices", "agreements", "requests", "indicators"])]
     what: String,
     /// `json` (default) or `csv`.
     #[arg(long, value_parser = ["csv", "json"], default_value = "json")]
@@ -29,16 +30,27 @@ pub(super) async fn run(config: &Config, args: ExportArgs) -> CliResult {
     } else {
         bulk::Format::Json
     };
-    let text = if args.what == "practices" {
-        bulk::render_practices(
+    let text = match args.what.as_str() {
+        "practices" => bulk::render_practices(
             &bulk::export_practices(&db).await.map_err(describe)?,
             format,
-        )
-    } else {
-        bulk::render_agreements(
+        ),
+        "requests" => bulk::requests::render_requests(
+            &bulk::requests::export_requests(&db, None)
+                .await
+                .map_err(describe)?,
+            format,
+        ),
+        "indicators" => bulk::requests::render_indicators(
+            &bulk::requests::export_indicators(&db)
+                .await
+                .map_err(describe)?,
+            format,
+        ),
+        _ => bulk::render_agreements(
             &bulk::export_agreements(&db).await.map_err(describe)?,
             format,
-        )
+        ),
     }
     .map_err(describe)?;
     match args.output {

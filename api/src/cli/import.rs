@@ -1,4 +1,5 @@
-//! `berguru import`: practices or agreements from a CSV or JSON file, all
+//! `berguru import`: practices, agreements, learning requests or work-plan
+//! indicators from a CSV or JSON file, all
 //! or nothing, through the same domain functions as the mutations.
 
 use std::path::PathBuf;
@@ -10,8 +11,9 @@ use super::{CliResult, DataArgs, describe, progress_bar};
 
 #[derive(clap::Args, Debug)]
 pub struct ImportArgs {
-    /// `practices` or `agreements`.
-    #[arg(value_parser = ["practices", "agreements"])]
+    /// `practices`, `agreements`, `requests` (learning requests) or
+    /// `indicators` (work-plan indicators).
+    #[arg(value_parser = ["practices", "agreements", "requests", "indicators"])]
     what: String,
     /// The file (.csv or .json).
     file: PathBuf,
@@ -44,19 +46,29 @@ async fn import(db: &sea_orm::DatabaseConnection, args: &ImportArgs) -> CliResul
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let content = bulk::decode(&bytes).map_err(describe)?;
     let operator = api::auth::Viewer::Operator;
-    let report = if args.what == "practices" {
-        let rows = bulk::parse_practices(content, format).map_err(describe)?;
-        let bar = progress_bar(rows.len());
-        bulk::import_practices(db, &operator, rows, args.dry_run, bar)
-            .await
-            .map_err(describe)?
-    } else {
-        let rows = bulk::parse_agreements(content, format).map_err(describe)?;
-        let bar = progress_bar(rows.len());
-        bulk::import_agreements(db, &operator, rows, args.dry_run, bar)
-            .await
-            .map_err(describe)?
-    };
+    let report = match args.what.as_str() {
+        "practices" => {
+            let rows = bulk::parse_practices(content, format).map_err(describe)?;
+            let bar = progress_bar(rows.len());
+            bulk::import_practices(db, &operator, rows, args.dry_run, bar).await
+        }
+        "requests" => {
+            let rows = bulk::requests::parse_requests(content, format).map_err(describe)?;
+            let bar = progress_bar(rows.len());
+            bulk::requests::import_requests(db, &operator, rows, args.dry_run, bar).await
+        }
+        "indicators" => {
+            let rows = bulk::requests::parse_indicators(content, format).map_err(describe)?;
+            let bar = progress_bar(rows.len());
+            bulk::requests::import_indicators(db, &operator, rows, args.dry_run, bar).await
+        }
+        _ => {
+            let rows = bulk::parse_agreements(content, format).map_err(describe)?;
+            let bar = progress_bar(rows.len());
+            bulk::import_agreements(db, &operator, rows, args.dry_run, bar).await
+        }
+    }
+    .map_err(describe)?;
     for e in &report.errors {
         eprintln!(
             "line {}{}: {}",

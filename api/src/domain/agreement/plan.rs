@@ -146,13 +146,26 @@ pub async fn add_indicator(
     version: Option<i32>,
     new: NewIndicator,
 ) -> Result<(work_plan_indicator::Model, agreement::Model)> {
+    let txn = write::begin(db).await?;
+    let out = add_indicator_in(&txn, viewer, agreement_id, version, new).await?;
+    write::commit(txn).await?;
+    Ok(out)
+}
+
+/// [`add_indicator`] inside the caller's transaction (imports).
+pub async fn add_indicator_in(
+    txn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    agreement_id: Uuid,
+    version: Option<i32>,
+    new: NewIndicator,
+) -> Result<(work_plan_indicator::Model, agreement::Model)> {
     let name = write::required_text("name", &new.name, MAX_TITLE)?;
     let unit = write::required_text("unit", &new.unit, 100)?;
-    let txn = write::begin(db).await?;
-    let before = open_agreement(&txn, viewer, agreement_id, version).await?;
+    let before = open_agreement(txn, viewer, agreement_id, version).await?;
     let count = work_plan_indicator::Entity::find()
         .filter(work_plan_indicator::Column::AgreementId.eq(agreement_id))
-        .count(&txn)
+        .count(txn)
         .await? as usize;
     if count >= MAX_PLAN_ITEMS {
         return Err(ApiError::bad_input(
@@ -175,9 +188,9 @@ pub async fn add_indicator(
         version: 1,
     };
     check_indicator(&i)?;
-    let saved = i.into_active_model().insert(&txn).await?;
+    let saved = i.into_active_model().insert(txn).await?;
     audit(
-        &txn,
+        txn,
         viewer,
         "addWorkPlanIndicator",
         ObjectKind::WorkPlanIndicator,
@@ -186,8 +199,7 @@ pub async fn add_indicator(
         Some(&saved),
     )
     .await?;
-    let a = touch(&txn, viewer, "addWorkPlanIndicator", &before).await?;
-    write::commit(txn).await?;
+    let a = touch(txn, viewer, "addWorkPlanIndicator", &before).await?;
     Ok((saved, a))
 }
 

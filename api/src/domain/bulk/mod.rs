@@ -10,6 +10,8 @@
 //! lists separated by `|`, and nested lists (outcomes, parties) as JSON in
 //! their cell (parties may also be `32.11|36.02`).
 
+pub mod requests;
+
 use std::collections::HashSet;
 
 use chrono::NaiveDate;

@@ -186,9 +186,23 @@ pub async fn post_request(
     viewer: &Viewer,
     n: NewRequest,
 ) -> Result<learning_request::Model> {
+    let txn = write::begin(db).await?;
+    let saved = post_request_in(&txn, viewer, n, None).await?;
+    crate::domain::write::commit(txn).await?;
+    Ok(saved)
+}
+
+/// [`post_request`] inside the caller's transaction (imports), with the
+/// given id when one is set.
+pub async fn post_request_in(
+    txn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    n: NewRequest,
+    id: Option<Uuid>,
+) -> Result<learning_request::Model> {
     let now = Utc::now();
     let r = learning_request::Model {
-        id: Uuid::new_v4(),
+        id: id.unwrap_or_else(Uuid::new_v4),
         region_code: n.region_code.trim().to_owned(),
         topic: crate::domain::guru::check_topic("topic", &n.topic)?,
         problem: write::optional_text("problem", n.problem, MAX_LONG_TEXT)?,
@@ -208,14 +222,13 @@ pub async fn post_request(
     check_ranges(&r)?;
     let sectors = sorted_sectors(n.sectors);
     let practice_ids = sorted_ids(n.practice_ids);
-    let txn = write::begin(db).await?;
-    crate::domain::region::query::require(&txn, "regionCode", &r.region_code).await?;
+    crate::domain::region::query::require(txn, "regionCode", &r.region_code).await?;
     viewer
-        .check_region(&txn, &r.region_code, "learning requests")
+        .check_region(txn, &r.region_code, "learning requests")
         .await?;
-    check_practices(&txn, "practiceIds", &practice_ids).await?;
-    let saved = r.into_active_model().insert(&txn).await?;
-    write_links(&txn, saved.id, &sectors, &practice_ids).await?;
+    check_practices(txn, "practiceIds", &practice_ids).await?;
+    let saved = r.into_active_model().insert(txn).await?;
+    write_links(txn, saved.id, &sectors, &practice_ids).await?;
     #[derive(Serialize)]
     struct Posted<'a> {
         #[serde(flatten)]
@@ -224,7 +237,7 @@ pub async fn post_request(
         links: Links<'a>,
     }
     audit(
-        &txn,
+        txn,
         viewer,
         "postLearningRequest",
         ObjectKind::LearningRequest,
@@ -239,7 +252,6 @@ pub async fn post_request(
         }),
     )
     .await?;
-    crate::domain::write::commit(txn).await?;
     Ok(saved)
 }
 

@@ -110,6 +110,40 @@ impl ImportMutation {
         )
     }
 
+    /// Imports learning requests, all or nothing (columns in the README);
+    /// a row whose id exists must match the stored request.
+    async fn import_learning_requests(
+        &self,
+        ctx: &Context<'_>,
+        input: ImportInput,
+    ) -> Result<ImportReport> {
+        let v = viewer(ctx);
+        v.require_admin()?;
+        let rows = bulk::requests::parse_requests(&input.content, format(input.format))?;
+        Ok(
+            bulk::requests::import_requests(db(ctx)?, v, rows, input.dry_run, |_| {})
+                .await?
+                .into(),
+        )
+    }
+
+    /// Imports work-plan indicators into their agreements' plans, all or
+    /// nothing (columns in the README).
+    async fn import_work_plan_indicators(
+        &self,
+        ctx: &Context<'_>,
+        input: ImportInput,
+    ) -> Result<ImportReport> {
+        let v = viewer(ctx);
+        v.require_admin()?;
+        let rows = bulk::requests::parse_indicators(&input.content, format(input.format))?;
+        Ok(
+            bulk::requests::import_indicators(db(ctx)?, v, rows, input.dry_run, |_| {})
+                .await?
+                .into(),
+        )
+    }
+
     /// Imports agreements, all or nothing.
     async fn import_agreements(
         &self,
