@@ -60,6 +60,9 @@ pub fn state_with_guru(
     let postgres = db.get_database_backend() == sea_orm::DbBackend::Postgres;
     let listener =
         events::spawn_listener(&db, bus.clone(), response_cache.clone()).map(std::sync::Arc::new);
+    let rate_limiter =
+        http::rate_limit::RateLimiter::for_database(limits.rate_limit_per_minute, &db)
+            .map(std::sync::Arc::new);
     AppState {
         schema,
         gate: std::sync::Arc::new(graphql::gate::Gate::new(limits)),
@@ -76,7 +79,6 @@ pub fn state_with_guru(
         listener,
         shutdown: shutdown::Shutdown::default(),
         anonymous_operations: None,
-        rate_limiter: http::rate_limit::RateLimiter::new(limits.rate_limit_per_minute)
-            .map(std::sync::Arc::new),
+        rate_limiter,
     }
 }

@@ -17,6 +17,7 @@ mod m20261207_000009_create_work_plans;
 mod m20261207_000010_create_adoption_follow_ups;
 mod m20261207_000011_create_webhooks;
 mod m20261207_000012_create_facilitation_requests;
+mod m20261207_000013_create_rate_buckets;
 
 /// Runs every migration in order; `berguru migrate` and the server start call it.
 #[derive(Debug)]
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000010_create_adoption_follow_ups::Migration),
             Box::new(m20261207_000011_create_webhooks::Migration),
             Box::new(m20261207_000012_create_facilitation_requests::Migration),
+            Box::new(m20261207_000013_create_rate_buckets::Migration),
         ]
     }
 }

@@ -18,6 +18,15 @@ async fn send(
     token: Option<&str>,
     path: &str,
 ) -> (StatusCode, Option<String>, Value) {
+    send_to(&app.state, from, token, path).await
+}
+
+async fn send_to(
+    state: &api::AppState,
+    from: &str,
+    token: Option<&str>,
+    path: &str,
+) -> (StatusCode, Option<String>, Value) {
     let mut req = if path == "/graphql" {
         Request::post(path)
             .header("content-type", "application/json")
@@ -34,7 +43,7 @@ async fn send(
     }
     let peer: SocketAddr = format!("{from}:40000").parse().unwrap();
     req.extensions_mut().insert(ConnectInfo(peer));
-    let resp = api::app(app.state.clone()).oneshot(req).await.unwrap();
+    let resp = api::app(state.clone()).oneshot(req).await.unwrap();
     let status = resp.status();
     let retry = resp
         .headers()
@@ -117,5 +126,91 @@ scenario!(
             "{metrics}"
         );
         app.close().await;
+    }
+);
+
+scenario!(
+    replicas_on_one_postgresql_charge_one_budget_per_client,
+    spawn,
+    |app| async move {
+        let limits = api::config::Limits {
+            rate_limit_per_minute: 4,
+            ..api::config::Limits::default()
+        };
+        let a = TestApp::spawn_with_limits(app.backend, limits)
+            .await
+            .unwrap();
+        app.close().await;
+        // PostgreSQL: B is a second replica (its own pool and state) on
+        // A's database. SQLite is one process, whose budget is its own:
+        // B is A.
+        let b = match a.backend {
+            Backend::Postgres => {
+                let db = api::db::connect_url(&a.url, 3).await.unwrap();
+                let engine: api::search_sync::Engine =
+                    std::sync::Arc::new(::search::embedded::EmbeddedEngine::in_ram().unwrap());
+                let b = api::state(db, limits, engine);
+                assert!(b.rate_limiter.as_ref().unwrap().is_shared());
+                b
+            }
+            Backend::Sqlite => {
+                assert!(!a.state.rate_limiter.as_ref().unwrap().is_shared());
+                a.state.clone()
+            }
+        };
+        // Four requests, alternating between the replicas, spend the
+        // client's budget of four; the fifth is refused on either.
+        for i in 0..4 {
+            let state = if i % 2 == 0 { &a.state } else { &b };
+            assert_eq!(
+                send_to(state, "10.0.0.5", None, "/graphql").await.0,
+                StatusCode::OK,
+                "request {i}"
+            );
+        }
+        for state in [&a.state, &b] {
+            let (status, retry, body) = send_to(state, "10.0.0.5", None, "/graphql").await;
+            assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+            let retry: u64 = retry.expect("Retry-After").parse().unwrap();
+            assert!((1..=15).contains(&retry), "{retry}");
+            expect_error(&body, "RATE_LIMITED");
+        }
+        // Another client still has its whole budget, on both.
+        assert_eq!(
+            send_to(&b, "10.0.0.6", None, "/graphql").await.0,
+            StatusCode::OK
+        );
+        assert_eq!(
+            send_to(&a.state, "10.0.0.6", None, "/graphql").await.0,
+            StatusCode::OK
+        );
+
+        // Concurrent requests of one client through both replicas: exactly
+        // the budget passes (the row lock charges them one by one).
+        let (ok, refused) = {
+            let mut tasks = Vec::new();
+            for i in 0..16 {
+                let state = if i % 2 == 0 {
+                    a.state.clone()
+                } else {
+                    b.clone()
+                };
+                tasks.push(tokio::spawn(async move {
+                    send_to(&state, "10.0.0.7", None, "/graphql").await.0
+                }));
+            }
+            let mut ok = 0;
+            let mut refused = 0;
+            for t in tasks {
+                match t.await.unwrap() {
+                    StatusCode::OK => ok += 1,
+                    StatusCode::TOO_MANY_REQUESTS => refused += 1,
+                    s => panic!("{s}"),
+                }
+            }
+            (ok, refused)
+        };
+        assert_eq!((ok, refused), (4, 12), "16 concurrent requests, budget 4");
+        a.close().await;
     }
 );
