@@ -26,7 +26,8 @@ use std::time::Duration;
 
 use chrono::{Datelike, Utc};
 use entity::{
-    AdoptionStage, AgreementStage, adoption, agreement, agreement_party, agreement_practice,
+    AdoptionStage, AgreementStage, LearningRequestStatus, adoption, agreement, agreement_party,
+    agreement_practice, learning_request, learning_request_practice, learning_request_sector,
     outcome, practice, practice_sector, region, search_outbox,
 };
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
@@ -35,7 +36,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionOptions,
     TransactionTrait,
 };
-use search::{AgreementDoc, DocKind, Document, PracticeDoc, RegionDoc, SearchEngine};
+use search::{AgreementDoc, DocKind, Document, PracticeDoc, RegionDoc, RequestDoc, SearchEngine};
 use uuid::Uuid;
 
 use crate::domain::agreement::stage;
@@ -72,6 +73,7 @@ fn kind_name(kind: DocKind) -> &'static str {
         DocKind::Practice => "practice",
         DocKind::Agreement => "agreement",
         DocKind::Region => "region",
+        DocKind::Request => "learning_request",
     }
 }
 
@@ -250,9 +252,11 @@ async fn send(
     let mut practices: BTreeSet<Uuid> = BTreeSet::new();
     let mut agreements: BTreeSet<Uuid> = BTreeSet::new();
     let mut regions: BTreeSet<String> = BTreeSet::new();
+    let mut requests: BTreeSet<Uuid> = BTreeSet::new();
     for r in rows {
         match r.kind.as_str() {
             "practice" => practices.extend(Uuid::parse_str(&r.object_id).ok()),
+            "learning_request" => requests.extend(Uuid::parse_str(&r.object_id).ok()),
             "agreement" => agreements.extend(Uuid::parse_str(&r.object_id).ok()),
             "region" => {
                 regions.insert(r.object_id.clone());
@@ -282,6 +286,9 @@ async fn send(
     docs.extend(p_docs);
     let (a_docs, a_gone) = agreement_docs(db, &all_regions, &agreements).await?;
     docs.extend(a_docs);
+    let requests: Vec<Uuid> = requests.into_iter().collect();
+    let (q_docs, q_gone) = request_docs(db, &all_regions, &requests).await?;
+    docs.extend(q_docs);
     let mut r_gone = Vec::new();
     for code in &regions {
         match all_regions.get(code) {
@@ -293,6 +300,7 @@ async fn send(
     engine.delete(DocKind::Practice, p_gone).await?;
     engine.delete(DocKind::Agreement, a_gone).await?;
     engine.delete(DocKind::Region, r_gone).await?;
+    engine.delete(DocKind::Request, q_gone).await?;
     Ok(())
 }
 
@@ -410,6 +418,7 @@ pub async fn ensure_complete(db: &DatabaseConnection, engine: &dyn SearchEngine)
             agreement::Entity::find().count(db).await?,
         ),
         (DocKind::Region, region::Entity::find().count(db).await?),
+        (DocKind::Request, open_requests(db).await?),
     ];
     for (kind, n) in want {
         if engine.count(kind).await? != n {
@@ -435,7 +444,8 @@ pub async fn reindex(
         .map(|r| r.id);
     let total = practice::Entity::find().count(db).await?
         + agreement::Entity::find().count(db).await?
-        + region::Entity::find().count(db).await?;
+        + region::Entity::find().count(db).await?
+        + open_requests(db).await?;
     let mut rebuild = engine.begin_rebuild().await?;
     let all_regions = region_map(db).await?;
     let mut done = 0u64;
@@ -468,6 +478,19 @@ pub async fn reindex(
             progress(done, total);
         }
     }
+    let open: Vec<Uuid> = learning_request::Entity::find()
+        .select_only()
+        .column(learning_request::Column::Id)
+        .filter(learning_request::Column::Status.eq(LearningRequestStatus::Open))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for ids in open.chunks(500) {
+        let (docs, _) = request_docs(db, &all_regions, ids).await?;
+        done += ids.len() as u64;
+        rebuild.add(docs).await?;
+        progress(done, total);
+    }
     rebuild.finish().await?;
     index_changed(db).await;
     if let Some(id) = started {
@@ -477,6 +500,105 @@ pub async fn reindex(
             .await?;
     }
     Ok(done)
+}
+
+/// Number of open learning requests: those the index holds.
+async fn open_requests(db: &impl ConnectionTrait) -> Result<u64> {
+    Ok(learning_request::Entity::find()
+        .filter(learning_request::Column::Status.eq(LearningRequestStatus::Open))
+        .count(db)
+        .await?)
+}
+
+/// Documents of the given learning requests that are open; the ids of
+/// those closed (fulfilled or withdrawn) or gone come back separately, to
+/// delete: only open requests are searchable.
+async fn request_docs(
+    db: &impl ConnectionTrait,
+    regions: &HashMap<String, region::Model>,
+    ids: &[Uuid],
+) -> Result<(Vec<Document>, Vec<String>)> {
+    if ids.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let rows = rows_in::<learning_request::Entity>(db, learning_request::Column::Id, ids).await?;
+    let mut sectors: HashMap<Uuid, Vec<entity::Sector>> = HashMap::new();
+    for s in rows_in::<learning_request_sector::Entity>(
+        db,
+        learning_request_sector::Column::LearningRequestId,
+        ids,
+    )
+    .await?
+    {
+        sectors
+            .entry(s.learning_request_id)
+            .or_default()
+            .push(s.sector);
+    }
+    let links = rows_in::<learning_request_practice::Entity>(
+        db,
+        learning_request_practice::Column::LearningRequestId,
+        ids,
+    )
+    .await?;
+    let practice_ids: Vec<Uuid> = links.iter().map(|l| l.practice_id).collect();
+    let titles: HashMap<Uuid, String> =
+        rows_in::<practice::Entity>(db, practice::Column::Id, &practice_ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.title))
+            .collect();
+    let mut practice_titles: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for l in links {
+        if let Some(t) = titles.get(&l.practice_id) {
+            practice_titles
+                .entry(l.learning_request_id)
+                .or_default()
+                .push(t.clone());
+        }
+    }
+    let mut docs = Vec::new();
+    let mut present = BTreeSet::new();
+    for r in rows {
+        if r.status != LearningRequestStatus::Open {
+            continue;
+        }
+        present.insert(r.id);
+        let mut sector = sectors.remove(&r.id).unwrap_or_default();
+        sector.sort_by_key(entity::wire_name);
+        let (region_name, province, province_name, region_kind) = match regions.get(&r.region_code)
+        {
+            Some(m) => {
+                let (p, pn) = province_of(regions, m);
+                (m.name.clone(), p, pn, entity::wire_name(&m.kind))
+            }
+            None => Default::default(),
+        };
+        let objectives: Vec<String> = r.objectives.0.clone();
+        docs.push(Document::Request(RequestDoc {
+            id: r.id.to_string(),
+            aliases: search::vocab::aliases(&format!(
+                "{} {}",
+                r.topic,
+                r.problem.as_deref().unwrap_or("")
+            )),
+            title: r.topic,
+            summary: r.problem.unwrap_or_default(),
+            objectives,
+            sector_names: sector.iter().map(|s| sector_words(*s).to_owned()).collect(),
+            sector: sector.iter().map(entity::wire_name).collect(),
+            region_name,
+            region_code: r.region_code,
+            province,
+            province_name,
+            region_kind,
+            contact_agency: r.contact_agency,
+            practice_titles: practice_titles.remove(&r.id).unwrap_or_default(),
+            preferred_from: r.preferred_from.map(|d| d.to_string()),
+            proven: 0,
+        }));
+    }
+    Ok((docs, gone(ids, &present)))
 }
 
 /// The next 500 ids of `E` after `after`, in id order (keyset paging).

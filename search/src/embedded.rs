@@ -319,6 +319,37 @@ fn to_tantivy(doc: &Document, f: &Fields) -> TantivyDocument {
             t.add_u64(f.proven, u64::from(r.proven));
             t.add_i64(f.verified, 0);
         }
+        Document::Request(r) => {
+            t.add_text(f.title, &r.title);
+            t.add_text(
+                f.names,
+                format!(
+                    "{} {} {}",
+                    r.region_name,
+                    r.province_name,
+                    r.sector_names.join(" ")
+                ),
+            );
+            t.add_text(f.summary, &r.summary);
+            let body = format!(
+                "{} {} {}",
+                r.objectives.join(" "),
+                r.practice_titles.join(" "),
+                r.contact_agency
+            );
+            t.add_text(f.body, &body);
+            t.add_text(f.aliases, &r.aliases);
+            t.add_text(f.title_stem, &r.title);
+            t.add_text(f.summary_stem, &r.summary);
+            t.add_text(f.body_stem, format!("{body} {}", r.sector_names.join(" ")));
+            for s in &r.sector {
+                facets.push((crate::filter::SECTOR, s.clone()));
+            }
+            facets.push((crate::filter::PROVINCE, r.province.clone()));
+            facets.push((crate::filter::REGION_KIND, r.region_kind.clone()));
+            t.add_u64(f.proven, 0);
+            t.add_i64(f.verified, 0);
+        }
     }
     for (attr, value) in facets {
         t.add_facet(f.facets, facet(attr, &value));

@@ -1,5 +1,8 @@
 //! Full-text search for Berguru: one engine interface, two implementations.
 //!
+//! Four kinds of document are indexed: practices, agreements, regions and
+//! open learning requests ([`DocKind`]).
+//!
 //! - [`embedded::EmbeddedEngine`]: tantivy, in the data folder (or in RAM for
 //!   tests). The default: nothing to install.
 //! - [`meili::MeiliEngine`]: Meilisearch through `meilisearch-sdk`, for
@@ -29,11 +32,18 @@ pub enum DocKind {
     Practice,
     Agreement,
     Region,
+    /// An open learning request (a region's posted need).
+    Request,
 }
 
 impl DocKind {
     /// All kinds, in the order results are merged on ties.
-    pub const ALL: [DocKind; 3] = [DocKind::Practice, DocKind::Agreement, DocKind::Region];
+    pub const ALL: [DocKind; 4] = [
+        DocKind::Practice,
+        DocKind::Agreement,
+        DocKind::Region,
+        DocKind::Request,
+    ];
 
     /// Name used in index names and in the embedded `kind` field.
     pub fn as_str(self) -> &'static str {
@@ -41,6 +51,7 @@ impl DocKind {
             DocKind::Practice => "practices",
             DocKind::Agreement => "agreements",
             DocKind::Region => "regions",
+            DocKind::Request => "requests",
         }
     }
 
@@ -57,6 +68,7 @@ impl DocKind {
             ],
             DocKind::Agreement => &[filter::PROVINCE, filter::REGION_KIND, filter::STAGE],
             DocKind::Region => &[filter::PROVINCE, filter::REGION_KIND],
+            DocKind::Request => &[filter::SECTOR, filter::PROVINCE, filter::REGION_KIND],
         }
     }
 }
@@ -144,12 +156,50 @@ impl RegionDoc {
     }
 }
 
+/// An open learning request, as indexed: what a region wants to learn.
+/// Only open requests are in the index; a fulfilled or withdrawn one is
+/// removed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestDoc {
+    pub id: String,
+    /// The topic ("Tata naskah dinas elektronik").
+    pub title: String,
+    /// The problem the region has.
+    pub summary: String,
+    pub objectives: Vec<String>,
+    /// Sector codes (facet `sector`).
+    pub sector: Vec<String>,
+    /// Sector names in words (searchable).
+    pub sector_names: Vec<String>,
+    /// The requesting region.
+    pub region_name: String,
+    pub region_code: String,
+    /// Province code of the requesting region (its own code for a province).
+    pub province: String,
+    pub province_name: String,
+    /// Kind of the requesting region: PROVINCE, REGENCY or CITY.
+    pub region_kind: String,
+    /// The agency (OPD) to contact.
+    pub contact_agency: String,
+    /// Titles of the practices the region has in mind.
+    pub practice_titles: Vec<String>,
+    /// ISO date the region would like to start, if it said.
+    pub preferred_from: Option<String>,
+    /// Always 0: a request proves no transfer (kept so that every index
+    /// ranks on the same attributes).
+    pub proven: u32,
+    /// Hyphen-joined spellings ("eoffice" for "e-Office"), searchable.
+    pub aliases: String,
+}
+
 /// One document of any kind.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Document {
     Practice(PracticeDoc),
     Agreement(AgreementDoc),
     Region(RegionDoc),
+    Request(RequestDoc),
 }
 
 impl Document {
@@ -158,6 +208,7 @@ impl Document {
             Document::Practice(_) => DocKind::Practice,
             Document::Agreement(_) => DocKind::Agreement,
             Document::Region(_) => DocKind::Region,
+            Document::Request(_) => DocKind::Request,
         }
     }
 
@@ -166,6 +217,7 @@ impl Document {
             Document::Practice(d) => &d.id,
             Document::Agreement(d) => &d.id,
             Document::Region(d) => &d.id,
+            Document::Request(d) => &d.id,
         }
     }
 }
@@ -243,8 +295,8 @@ pub struct Matched {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hit {
     pub kind: DocKind,
-    /// The object id: a UUID for practices and agreements, the region code
-    /// for regions.
+    /// The object id: a UUID for practices, agreements and requests, the
+    /// region code for regions.
     pub id: String,
     /// Relevance between 0 and 1 (higher is better); comparable within one
     /// answer.

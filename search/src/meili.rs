@@ -220,8 +220,8 @@ impl MeiliEngine {
 }
 
 /// A document as sent to Meilisearch: its fields plus the stemmed shadow
-/// fields `titleStem`, `summaryStem` and `bodyStem` (practices and
-/// agreements; regions are names only).
+/// fields `titleStem`, `summaryStem` and `bodyStem` (practices,
+/// agreements and requests; regions are names only).
 pub fn meili_document(doc: &Document) -> serde_json::Result<Value> {
     let (mut value, stems) = match doc {
         Document::Practice(p) => (
@@ -247,6 +247,20 @@ pub fn meili_document(doc: &Document) -> serde_json::Result<Value> {
             ],
         ),
         Document::Region(r) => return serde_json::to_value(r),
+        Document::Request(r) => (
+            serde_json::to_value(r)?,
+            [
+                vocab::stem_text(&r.title),
+                vocab::stem_text(&r.summary),
+                vocab::stem_text(&format!(
+                    "{} {} {} {}",
+                    r.objectives.join(" "),
+                    r.practice_titles.join(" "),
+                    r.contact_agency,
+                    r.sector_names.join(" ")
+                )),
+            ],
+        ),
     };
     if let Value::Object(map) = &mut value {
         for (name, text) in STEM_FIELDS.iter().zip(stems) {
@@ -415,6 +429,20 @@ pub fn settings(kind: DocKind) -> Settings {
             "summaryStem",
         ],
         DocKind::Region => &["name", "aliases", "capital", "provinceName", "code"],
+        DocKind::Request => &[
+            "title",
+            "aliases",
+            "regionName",
+            "sectorNames",
+            "provinceName",
+            "summary",
+            "objectives",
+            "practiceTitles",
+            "contactAgency",
+            "titleStem",
+            "summaryStem",
+            "bodyStem",
+        ],
     };
     let filterable: Vec<&str> = kind.facet_attributes().to_vec();
     let mut synonyms: HashMap<String, Vec<String>> = HashMap::new();

@@ -33,6 +33,7 @@ mod practices;
 mod rate_limit;
 mod regions;
 mod rejected_inputs;
+mod request_search;
 mod requests;
 mod response_cache;
 mod schema;

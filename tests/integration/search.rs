@@ -844,8 +844,11 @@ search_scenario!(
         let (done, total) = *seen.last().unwrap();
         assert_eq!((done, total), (n, n));
         assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0));
+        // The demo has no learning request (request_search.rs covers them).
         for kind in ::search::DocKind::ALL {
-            assert!(app.state.search.count(kind).await.unwrap() > 0);
+            if kind != ::search::DocKind::Request {
+                assert!(app.state.search.count(kind).await.unwrap() > 0);
+            }
         }
         assert_eq!(
             slugs(&app, "desa digital")

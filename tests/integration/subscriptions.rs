@@ -27,6 +27,33 @@ fn subscribe(app: &TestApp, query: &str) -> tokio::sync::mpsc::UnboundedReceiver
     rx
 }
 
+/// As [`subscribe`], on a connection that sent `token` in
+/// `connection_init`.
+async fn subscribe_as(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+) -> tokio::sync::mpsc::UnboundedReceiver<Value> {
+    let viewer = api::auth::authenticate(&app.db, Some(&format!("Bearer {token}")))
+        .await
+        .unwrap();
+    let mut data = async_graphql::Data::default();
+    data.insert(viewer);
+    let mut stream = SocketExecutor::new(app.state.clone()).execute_stream(
+        async_graphql::Request::new(query),
+        Some(std::sync::Arc::new(data)),
+    );
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(resp) = stream.next().await {
+            if tx.send(serde_json::to_value(resp).unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
 async fn next(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Value>) -> Value {
     tokio::time::timeout(Duration::from_secs(10), rx.recv())
         .await
@@ -515,6 +542,136 @@ scenario!(
         assert_eq!(
             event["data"]["expressionOfInterestChanged"]["status"], "DECLINED",
             "{event:#}"
+        );
+        app.close().await;
+    }
+);
+
+const SUBMIT_FACILITATION: &str = r#"mutation ($in: SubmitFacilitationRequestInput!) {
+  submitFacilitationRequest(input: $in) { request { id } } }"#;
+
+fn facilitation_input(region: &str, subject: &str) -> Value {
+    json!({ "in": { "regionCode": region, "agency": "Bagian Kerja Sama Setda",
+        "kind": "DRAFTING", "subject": subject } })
+}
+
+scenario!(
+    facilitation_steps_reach_the_bureau_and_the_requester_and_nobody_else,
+    with_demo,
+    |app| async move {
+        let padang = app.token("editor", Some("13.71")).await;
+        let sumbar = app.token("admin", Some("13")).await;
+        let jabar = app.token("admin", Some("32")).await;
+        let bandung = app.token("editor", Some("32.73")).await;
+        const SUB: &str = "{ regionCode provinceCode status submitted step { status actor note } request { subject version } }";
+        // A bureau listens to its queue, the requester to its own requests;
+        // Jawa Barat's admin to everything it may read (not Padang's).
+        let mut bureau = subscribe_as(
+            &app,
+            &sumbar,
+            &format!(r#"subscription {{ facilitationRequestChanged(provinceCode: "13") {SUB} }}"#),
+        )
+        .await;
+        let mut requester = subscribe_as(
+            &app,
+            &padang,
+            &format!(r#"subscription {{ facilitationRequestChanged(regionCode: "13.71") {SUB} }}"#),
+        )
+        .await;
+        let mut other = subscribe_as(
+            &app,
+            &jabar,
+            &format!(r#"subscription {{ facilitationRequestChanged {SUB} }}"#),
+        )
+        .await;
+        // Without a token, or for another province's queue: refused, coded.
+        let mut anonymous = subscribe(
+            &app,
+            &format!(r#"subscription {{ facilitationRequestChanged {SUB} }}"#),
+        );
+        let e = next(&mut anonymous).await;
+        assert_eq!(
+            e["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+            "{e:#}"
+        );
+        let mut foreign = subscribe_as(
+            &app,
+            &jabar,
+            &format!(r#"subscription {{ facilitationRequestChanged(provinceCode: "13") {SUB} }}"#),
+        )
+        .await;
+        let e = next(&mut foreign).await;
+        assert_eq!(e["errors"][0]["extensions"]["code"], "FORBIDDEN", "{e:#}");
+        let mut editor_queue = subscribe_as(
+            &app,
+            &padang,
+            &format!(r#"subscription {{ facilitationRequestChanged(provinceCode: "13") {SUB} }}"#),
+        )
+        .await;
+        let e = next(&mut editor_queue).await;
+        assert_eq!(e["errors"][0]["extensions"]["code"], "FORBIDDEN", "{e:#}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+
+        // Bandung asks Jawa Barat (none of Sumatera Barat's business), then
+        // Padang asks Sumatera Barat.
+        app.data_as(
+            &bandung,
+            SUBMIT_FACILITATION,
+            facilitation_input("32.73", "Bandung"),
+        )
+        .await;
+        let d = app
+            .data_as(
+                &padang,
+                SUBMIT_FACILITATION,
+                facilitation_input("13.71", "Padang"),
+            )
+            .await;
+        let id = d["submitFacilitationRequest"]["request"]["id"].clone();
+        for rx in [&mut bureau, &mut requester] {
+            let event = next(rx).await;
+            assert!(event.get("errors").is_none(), "{event:#}");
+            let e = &event["data"]["facilitationRequestChanged"];
+            assert_eq!(
+                e["regionCode"], "13.71",
+                "Bandung's was filtered out: {e:#}"
+            );
+            assert_eq!(e["provinceCode"], "13");
+            assert_eq!(e["status"], "SUBMITTED");
+            assert_eq!(e["submitted"], true);
+            assert_eq!(e["step"]["actor"], "editor 13.71");
+        }
+        // Jawa Barat's admin heard Bandung's, and not Padang's.
+        let event = next(&mut other).await;
+        assert_eq!(
+            event["data"]["facilitationRequestChanged"]["regionCode"], "32.73",
+            "{event:#}"
+        );
+
+        // The bureau assigns it: a step, with its note, to both.
+        app.data_as(
+            &sumbar,
+            r#"mutation ($id: ID!) { advanceFacilitationRequest(input: { id: $id, version: 1, to: ASSIGNED,
+              assignee: "Biro Pemerintahan dan Otda", note: "Ditangani Subbagian Kerja Sama" }) { request { id } } }"#,
+            json!({ "id": id }),
+        )
+        .await;
+        for rx in [&mut bureau, &mut requester] {
+            let event = next(rx).await;
+            let e = &event["data"]["facilitationRequestChanged"];
+            assert_eq!(e["status"], "ASSIGNED", "{event:#}");
+            assert_eq!(e["submitted"], false);
+            assert_eq!(e["step"]["status"], "ASSIGNED");
+            assert_eq!(e["step"]["actor"], "admin 13");
+            assert_eq!(e["step"]["note"], "Ditangani Subbagian Kerja Sama");
+            assert_eq!(e["request"]["version"], 2);
+        }
+        // Nothing more reached Jawa Barat's admin.
+        assert!(
+            tokio::time::timeout(Duration::from_millis(300), other.recv())
+                .await
+                .is_err(),
+            "Jawa Barat's admin heard of Padang's request"
         );
         app.close().await;
     }

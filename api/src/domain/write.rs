@@ -207,6 +207,7 @@ impl ObjectKind {
             Self::Practice => out.push((DocKind::Practice, id.to_owned())),
             Self::Agreement => out.push((DocKind::Agreement, id.to_owned())),
             Self::Region => out.push((DocKind::Region, id.to_owned())),
+            Self::LearningRequest => out.push((DocKind::Request, id.to_owned())),
             Self::Outcome | Self::Adoption => {
                 out.extend(field("practice_id").map(|p| (DocKind::Practice, p)))
             }
@@ -219,13 +220,11 @@ impl ObjectKind {
             }
             // Not searchable: visits, index values and tokens are no
             // search documents' content.
-            // Learning requests are not indexed yet (a later slice of
-            // issue 16 makes open requests searchable); a work plan is no
-            // part of an agreement's search document.
+            // Expressions, facilitation and follow-ups are not searched; a
+            // work plan is no part of an agreement's search document.
             Self::Visit
             | Self::RegionIndex
             | Self::ApiToken
-            | Self::LearningRequest
             | Self::ExpressionOfInterest
             | Self::WorkPlanIndicator
             | Self::WorkPlanActivity

@@ -1,6 +1,7 @@
 //! Subscriptions over WebSocket (`graphql-transport-ws` at `/graphql/ws`):
-//! agreement stage changes, new or updated practices, learning requests and
-//! expressions of interest, each filtered to the regions concerned.
+//! agreement stage changes, new or updated practices, learning requests,
+//! expressions of interest and facilitation steps, each filtered to the
+//! regions concerned.
 //! Authorised like reads: when the server requires a token for reads, the
 //! connection must send one in `connection_init`. Events carry only kind
 //! and id (see [`crate::events`]); each subscription loads what it filters
@@ -12,15 +13,22 @@ use futures_util::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
 use entity::{
-    agreement_party, expression_of_interest, learning_request, learning_request_sector, practice,
+    agreement_party, expression_of_interest, facilitation_request, learning_request,
+    learning_request_sector, practice,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
+use crate::auth::Viewer;
+use crate::domain::facilitation;
 use crate::domain::write::ObjectKind;
 use crate::error::Result;
 use crate::events::{Event, EventBus};
-use crate::graphql::enums::{AgreementStage, ExpressionStatus, LearningRequestStatus, Sector};
+use crate::graphql::enums::{
+    AgreementStage, ExpressionStatus, FacilitationStatus, LearningRequestStatus, Sector,
+};
 use crate::graphql::loaders::{AgreementById, LearningRequestById, PracticeById};
+use crate::graphql::mutation::viewer;
+use crate::graphql::types::facilitation::{FacilitationRequest, FacilitationStep};
 use crate::graphql::types::{Agreement, ExpressionOfInterest, LearningRequest, Practice, load_one};
 
 /// An agreement reached a stage.
@@ -147,6 +155,54 @@ impl ExpressionEvent {
         )
         .await?
         .map(LearningRequest))
+    }
+}
+
+/// A facilitation request was submitted or moved a step (assigned,
+/// answered, closed, taken back, withdrawn).
+pub struct FacilitationEvent {
+    request: facilitation_request::Model,
+}
+
+/// A facilitation request was submitted or moved a step (assigned,
+/// answered, closed, taken back, withdrawn).
+#[Object]
+impl FacilitationEvent {
+    /// Code of the requesting region.
+    async fn region_code(&self) -> &str {
+        &self.request.region_code
+    }
+
+    /// Code of the province whose cooperation bureau handles it.
+    async fn province_code(&self) -> &str {
+        &self.request.province_code
+    }
+
+    /// The request's status after the step.
+    async fn status(&self) -> FacilitationStatus {
+        self.request.status.into()
+    }
+
+    /// True when the request was just submitted (its first version).
+    async fn submitted(&self) -> bool {
+        self.request.version == 1
+    }
+
+    /// The latest step (the one this event announces, unless another
+    /// followed it before the event was sent).
+    async fn step(&self, ctx: &Context<'_>) -> Result<Option<FacilitationStep>> {
+        let steps = facilitation::steps(crate::graphql::db(ctx)?, self.request.id).await?;
+        Ok(steps.into_iter().last().map(|s| FacilitationStep {
+            on: crate::graphql::scalars::Date(s.on),
+            status: s.status.into(),
+            actor: s.actor,
+            note: s.note,
+        }))
+    }
+
+    /// The request as it is now.
+    async fn request(&self) -> FacilitationRequest {
+        FacilitationRequest(self.request.clone())
     }
 }
 
@@ -333,5 +389,50 @@ impl Subscription {
                     })
             }
         })
+    }
+
+    /// Facilitation requests submitted or moved a step, for those who may
+    /// read them: the requesting region's writers and the province's
+    /// admins (the bureau). `provinceCode` is a bureau's queue (its admins
+    /// only), `regionCode` one region's requests; without either, every
+    /// request the subscriber may read. Needs a token (in
+    /// `connection_init`).
+    async fn facilitation_request_changed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only requests handled by this province's bureau.")] province_code: Option<
+            ID,
+        >,
+        #[graphql(desc = "Only requests of this (requesting) region.")] region_code: Option<ID>,
+    ) -> Result<impl Stream<Item = FacilitationEvent> + use<>> {
+        let me: Viewer = viewer(ctx).clone();
+        me.require_writer()?;
+        let province = province_code.map(|c| c.0);
+        let region = region_code.map(|c| c.0);
+        let conn = crate::graphql::db(ctx)?;
+        if let Some(p) = &province {
+            me.require_admin()?;
+            me.check_region(conn, p, "facilitation requests").await?;
+        }
+        if let Some(r) = &region {
+            me.check_region(conn, r, "facilitation requests").await?;
+        }
+        let db = database(ctx);
+        Ok(events(ctx).filter_map(move |e| {
+            let (province, region, me, db) =
+                (province.clone(), region.clone(), me.clone(), db.clone());
+            async move {
+                let id = changed(&e, ObjectKind::FacilitationRequest)?;
+                // Authorised per event, as the read `facilitationRequest`:
+                // a request the subscriber may not read is not sent.
+                let r = facilitation::one(&db?, &me, id).await.ok()??;
+                if province.as_ref().is_some_and(|p| *p != r.province_code)
+                    || region.as_ref().is_some_and(|c| *c != r.region_code)
+                {
+                    return None;
+                }
+                Some(FacilitationEvent { request: r })
+            }
+        }))
     }
 }

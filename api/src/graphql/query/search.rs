@@ -1,5 +1,6 @@
-//! Full-text search: `search` across practices, agreements and regions, and
-//! `searchPractices` shaped as a connection. The engine (embedded or
+//! Full-text search: `search` across practices, agreements, regions and open
+//! learning requests; `searchPractices` and `searchLearningRequests` shaped
+//! as connections. The engine (embedded or
 //! Meilisearch) returns ids; the hits resolve to full objects through the
 //! request's DataLoader, one batch per kind. The types are in
 //! `types::search`.
@@ -12,14 +13,15 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, Result};
 use crate::graphql::enums::{AgreementStage, PracticeStatus, RegionKind, Sector};
-use crate::graphql::loaders::{AgreementById, PracticeById, RegionByCode};
+use crate::graphql::loaders::{AgreementById, LearningRequestById, PracticeById, RegionByCode};
 use crate::graphql::pagination::PageInfo;
 use crate::graphql::types::search::{
+    LearningRequestSearchConnection, LearningRequestSearchEdge, LearningRequestSearchFilter,
     PracticeSearchConnection, PracticeSearchEdge, PracticeSearchFilter, PracticeSearchSort,
     SearchExpansion, SearchExpansionKind, SearchFacets, SearchFilter, SearchHighlight, SearchHit,
     SearchNode, SearchResult,
 };
-use crate::graphql::types::{Agreement, Practice, Region, loader};
+use crate::graphql::types::{Agreement, LearningRequest, Practice, Region, loader};
 use crate::search_sync::Engine;
 
 /// Longest query (characters).
@@ -154,10 +156,16 @@ async fn resolve(ctx: &Context<'_>, hits: &[search::Hit]) -> Result<Vec<Option<S
         .filter(|h| h.kind == DocKind::Region)
         .map(|h| RegionByCode(h.id.clone()))
         .collect();
-    let (p, a, r) = futures_util::try_join!(
+    let requests: Vec<LearningRequestById> = hits
+        .iter()
+        .filter(|h| h.kind == DocKind::Request)
+        .filter_map(|h| Uuid::parse_str(&h.id).ok().map(LearningRequestById))
+        .collect();
+    let (p, a, r, q) = futures_util::try_join!(
         l.load_many(practices),
         l.load_many(agreements),
-        l.load_many(regions)
+        l.load_many(regions),
+        l.load_many(requests)
     )?;
     Ok(hits
         .iter()
@@ -174,6 +182,12 @@ async fn resolve(ctx: &Context<'_>, hits: &[search::Hit]) -> Result<Vec<Option<S
             DocKind::Region => r
                 .get(&RegionByCode(h.id.clone()))
                 .map(|m| SearchNode::Region(Region(m.clone()))),
+            // Closed since it was indexed: no longer a search result.
+            DocKind::Request => Uuid::parse_str(&h.id)
+                .ok()
+                .and_then(|id| q.get(&LearningRequestById(id)))
+                .filter(|m| m.status == entity::LearningRequestStatus::Open)
+                .map(|m| SearchNode::LearningRequest(LearningRequest(m.clone()))),
         })
         .collect())
 }
@@ -207,7 +221,8 @@ fn page_info(offset: usize, returned: usize, first: usize, total: u64) -> PageIn
 
 #[Object]
 impl SearchQuery {
-    /// Searches practices, agreements and regions at once, with typos
+    /// Searches practices, agreements, regions and open learning requests
+    /// at once, with typos
     /// forgiven, synonyms (SPBE / e-government, smart city / kota cerdas,
     /// e-office / tata naskah dinas elektronik, ...) and results proven by
     /// transfers favoured. An empty query lists everything the filter keeps.
@@ -336,6 +351,69 @@ impl SearchQuery {
             })
             .collect();
         Ok(PracticeSearchConnection {
+            total_count: i64::try_from(res.total).unwrap_or(i64::MAX),
+            engine: res.engine.to_owned(),
+            facets: SearchFacets::from(&res.facets),
+            edges,
+            page_info: page_info(offset, returned, first, res.total),
+        })
+    }
+
+    /// Searches open learning requests: what regions want to learn, for a
+    /// guru region looking for a region it can teach. Same typo tolerance,
+    /// Indonesian roots, English glossary and synonyms as `search`;
+    /// fulfilled and withdrawn requests are not found. Fails with
+    /// `SEARCH_UNAVAILABLE` when the engine cannot answer.
+    #[graphql(complexity = "first.map_or(20, |f| f.max(0) as usize) * child_complexity + 1")]
+    async fn search_learning_requests(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to look for, e.g. \"tata naskah dinas\" or \"electronic office\".")]
+        query: String,
+        filter: Option<LearningRequestSearchFilter>,
+        #[graphql(desc = "Page size (default 20, at most the configured maximum).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "`endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<LearningRequestSearchConnection> {
+        let query = check_query(&query)?;
+        let f = filter.unwrap_or_default();
+        let (offset, first) = page(ctx, first, after)?;
+        let filter = Filter {
+            sectors: values::<Sector, entity::Sector>(f.sectors),
+            provinces: provinces("filter.provinces", f.provinces)?,
+            region_kinds: values::<RegionKind, entity::RegionKind>(f.region_kinds),
+            ..Filter::default()
+        };
+        check_sizes(&filter)?;
+        let request = SearchRequest {
+            query,
+            kinds: vec![DocKind::Request],
+            filter,
+            sort: Sort::Relevance,
+            offset,
+            limit: first,
+        };
+        let engine = engine(ctx)?;
+        let res = engine.search(&request).await?;
+        let nodes = resolve(ctx, &res.hits).await?;
+        let returned = res.hits.len();
+        let edges = res
+            .hits
+            .iter()
+            .zip(nodes)
+            .enumerate()
+            .filter_map(|(i, (h, node))| match node {
+                Some(SearchNode::LearningRequest(r)) => Some(LearningRequestSearchEdge {
+                    cursor: encode_cursor(offset + i),
+                    score: h.score,
+                    highlights: highlights(h),
+                    node: r,
+                }),
+                _ => None,
+            })
+            .collect();
+        Ok(LearningRequestSearchConnection {
             total_count: i64::try_from(res.total).unwrap_or(i64::MAX),
             engine: res.engine.to_owned(),
             facets: SearchFacets::from(&res.facets),

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::graphql::enums::{AgreementStage, PracticeStatus, RegionKind, Sector};
 use crate::graphql::loaders::RegionByCode;
 use crate::graphql::pagination::PageInfo;
-use crate::graphql::types::{Agreement, Practice, Region, load_one};
+use crate::graphql::types::{Agreement, LearningRequest, Practice, Region, load_one};
 
 /// What a search hit is.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,6 +19,8 @@ pub enum SearchKind {
     Agreement,
     /// A province, regency or city.
     Region,
+    /// An open learning request: what a region wants to learn.
+    LearningRequest,
 }
 
 impl From<SearchKind> for DocKind {
@@ -27,6 +29,7 @@ impl From<SearchKind> for DocKind {
             SearchKind::Practice => DocKind::Practice,
             SearchKind::Agreement => DocKind::Agreement,
             SearchKind::Region => DocKind::Region,
+            SearchKind::LearningRequest => DocKind::Request,
         }
     }
 }
@@ -37,6 +40,7 @@ impl From<DocKind> for SearchKind {
             DocKind::Practice => SearchKind::Practice,
             DocKind::Agreement => SearchKind::Agreement,
             DocKind::Region => SearchKind::Region,
+            DocKind::Request => SearchKind::LearningRequest,
         }
     }
 }
@@ -48,11 +52,12 @@ impl From<DocKind> for SearchKind {
 pub struct SearchFilter {
     /// Only these kinds (default: all).
     pub kinds: Option<Vec<SearchKind>>,
-    /// Practices in any of these sectors.
+    /// Practices and learning requests in any of these sectors.
     pub sectors: Option<Vec<Sector>>,
     /// Objects in any of these provinces (two-digit codes, e.g. "32").
     pub provinces: Option<Vec<String>>,
-    /// Owner region kind (practices), party kinds (agreements) or region kind.
+    /// Owner region kind (practices), party kinds (agreements), region kind,
+    /// or the requesting region's kind (learning requests).
     pub region_kinds: Option<Vec<RegionKind>>,
     /// Practices with any of these statuses.
     pub statuses: Option<Vec<PracticeStatus>>,
@@ -79,6 +84,47 @@ pub struct PracticeSearchFilter {
     pub looking_for_adopters: Option<bool>,
     /// With (or without) measured outcomes.
     pub has_measured_outcomes: Option<bool>,
+}
+
+/// Narrows `searchLearningRequests` (only open requests are searchable).
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct LearningRequestSearchFilter {
+    /// About any of these sectors.
+    pub sectors: Option<Vec<Sector>>,
+    /// Posted by a region in any of these provinces (two-digit codes, e.g.
+    /// "36" for Banten).
+    pub provinces: Option<Vec<String>>,
+    /// Posted by a region of any of these kinds.
+    pub region_kinds: Option<Vec<RegionKind>>,
+}
+
+/// One open learning request found by `searchLearningRequests`.
+#[derive(SimpleObject)]
+pub struct LearningRequestSearchEdge {
+    /// Cursor of this result, for `after`.
+    pub cursor: String,
+    /// Relevance within this answer, higher is better (between 0 and 1).
+    pub score: f64,
+    /// Matched parts of the topic (`title`) and the problem (`summary`).
+    pub highlights: Vec<SearchHighlight>,
+    /// The request.
+    pub node: LearningRequest,
+}
+
+/// Open learning requests matching a search, best first: what a guru
+/// region looks through to find a region it can teach.
+#[derive(SimpleObject)]
+pub struct LearningRequestSearchConnection {
+    /// Number of matching open requests (estimated by Meilisearch).
+    pub total_count: i64,
+    /// Which engine answered: `embedded` or `meilisearch`.
+    pub engine: String,
+    /// Counts per sector, province and region kind over all matches.
+    pub facets: SearchFacets,
+    /// This page of results.
+    pub edges: Vec<LearningRequestSearchEdge>,
+    /// Paging.
+    pub page_info: PageInfo,
 }
 
 /// Order of `searchPractices` results.
@@ -226,6 +272,7 @@ pub enum SearchNode {
     Practice(Practice),
     Agreement(Agreement),
     Region(Region),
+    LearningRequest(LearningRequest),
 }
 
 /// One result of `search`.
