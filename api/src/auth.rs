@@ -141,8 +141,18 @@ pub fn generate_token() -> (String, String) {
 
 /// SHA-256 of a token secret, hex.
 pub fn hash_token(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+/// Bytes as lower-case hex (token hashes, webhook signatures, rate-limit
+/// client keys).
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 /// The viewer behind an `Authorization` value: the one place a bearer

@@ -47,6 +47,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::auth::hex;
 use crate::domain::write::ObjectKind;
 use crate::error::Result;
 use crate::events::Event;
@@ -99,10 +100,6 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     outer.update(k.map(|b| b ^ 0x5c));
     outer.update(inner.finalize());
     outer.finalize().into()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The `Berguru-Signature` header of `body` sent at `timestamp` (unix

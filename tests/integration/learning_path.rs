@@ -21,7 +21,7 @@ const LEBAK_E_OFFICE: &str = "00000000-de70-4000-8000-000000000501";
 const ADVANCE_AGREEMENT: &str = r#"mutation ($id: ID!, $to: AgreementStage!, $on: Date) {
   advanceAgreement(input: { id: $id, to: $to, on: $on }) { agreement { stage version } warnings { code } } }"#;
 
-async fn id_of(v: &Value, path: &[&str]) -> String {
+fn id_of(v: &Value, path: &[&str]) -> String {
     let mut x = v;
     for p in path {
         x = &x[*p];
@@ -68,7 +68,7 @@ scenario!(
                 json!({}),
             )
             .await;
-        let request = id_of(&d, &["postLearningRequest", "request", "id"]).await;
+        let request = id_of(&d, &["postLearningRequest", "request", "id"]);
         expected.push(("LEARNING_REQUEST_CHANGED", request.clone()));
         // The request is a ready-made seeker and topic for the guru finder.
         let g = app
@@ -86,7 +86,7 @@ scenario!(
                 json!({ "r": request, "p": E_OFFICE }),
             )
             .await;
-        let expression = id_of(&d, &["expressInterest", "expression", "id"]).await;
+        let expression = id_of(&d, &["expressInterest", "expression", "id"]);
         expected.push(("EXPRESSION_OF_INTEREST_CHANGED", expression.clone()));
 
         // 3. Lebak accepts; a visit is drafted in the same step.
@@ -97,7 +97,7 @@ scenario!(
                 json!({ "id": expression }),
             )
             .await;
-        let visit = id_of(&d, &["acceptExpressionOfInterest", "visit", "id"]).await;
+        let visit = id_of(&d, &["acceptExpressionOfInterest", "visit", "id"]);
         assert_eq!(
             d["acceptExpressionOfInterest"]["visit"]["learningRequest"]["id"],
             request.as_str()
@@ -119,7 +119,7 @@ scenario!(
                 json!({ "in": { "title": "Kesepakatan Bersama Lebak-Sumedang tentang SPBE", "kind": "KESEPAKATAN_BERSAMA", "category": "BETWEEN_REGIONS", "parties": parties } }),
             )
             .await;
-        let kb = id_of(&d, &["createAgreement", "agreement", "id"]).await;
+        let kb = id_of(&d, &["createAgreement", "agreement", "id"]);
         for (to, on) in [
             ("UNDER_REVIEW", None),
             ("OFFERED", None),
@@ -140,7 +140,7 @@ scenario!(
                 json!({ "in": { "title": "PKS penerapan e-Office Sumedang di Lebak", "kind": "PERJANJIAN_KERJA_SAMA", "category": "BETWEEN_REGIONS", "parentId": kb, "parties": parties, "practiceIds": [E_OFFICE] } }),
             )
             .await;
-        let pks = id_of(&d, &["createAgreement", "agreement", "id"]).await;
+        let pks = id_of(&d, &["createAgreement", "agreement", "id"]);
         expected.push(("AGREEMENT_STAGE_CHANGED", kb.clone()));
         expected.push(("AGREEMENT_STAGE_CHANGED", pks.clone()));
         app.data_as(
@@ -153,11 +153,11 @@ scenario!(
         let d = app
             .data_as(&lebak, ADD, json!({ "in": { "agreementId": pks, "name": "Surat keluar bertanda tangan elektronik", "unit": "%", "baseline": 10.0, "target": 80.0, "targetDate": "2025-12-31" } }))
             .await;
-        let up = id_of(&d, &["addWorkPlanIndicator", "indicator", "id"]).await;
+        let up = id_of(&d, &["addWorkPlanIndicator", "indicator", "id"]);
         let d = app
             .data_as(&lebak, ADD, json!({ "in": { "agreementId": pks, "name": "Waktu pengiriman surat antar-OPD", "unit": "hari", "baseline": 3.0, "target": 1.0, "targetDate": "2025-12-31" } }))
             .await;
-        let down = id_of(&d, &["addWorkPlanIndicator", "indicator", "id"]).await;
+        let down = id_of(&d, &["addWorkPlanIndicator", "indicator", "id"]);
 
         // 5. Signed (with a measurable plan: no warning) and evaluated.
         for (to, on) in [
@@ -195,7 +195,7 @@ scenario!(
                     "measurements": [{ "indicatorId": up, "value": 85.0 }, { "indicatorId": down, "value": 2.0 }] } }),
             )
             .await;
-        let evaluation = id_of(&d, &["recordEvaluation", "evaluation", "id"]).await;
+        let evaluation = id_of(&d, &["recordEvaluation", "evaluation", "id"]);
         expected.push(("AGREEMENT_EVALUATED", evaluation.clone()));
         let d = app
             .data(&format!(r#"{{ agreement(id: "{pks}") {{ achievement(asOf: "2026-01-20") {{ met offTrack indicators {{ status indicator {{ name }} }} }} }} }}"#))
@@ -249,7 +249,7 @@ scenario!(
                     "outcome": { "metric": "Waktu penyampaian surat antar-OPD", "unit": "hari", "baseline": 3.0, "value": 1.0 } } }),
             )
             .await;
-        let follow_up = id_of(&d, &["recordAdoptionFollowUp", "followUp", "id"]).await;
+        let follow_up = id_of(&d, &["recordAdoptionFollowUp", "followUp", "id"]);
         expected.push(("ADOPTION_FOLLOW_UP_RECORDED", follow_up.clone()));
 
         // The guru finder's reasons mention the measured result.

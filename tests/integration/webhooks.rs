@@ -577,6 +577,40 @@ scenario!(
             .await;
         let d = app.data_as(&banten, list, json!({})).await;
         assert_eq!(d["webhookEndpoints"], json!([]));
+
+        // At most 10 endpoints a region: the eleventh is refused on
+        // `regionCode`, and nothing is written.
+        for i in 0..10 {
+            register(
+                &app,
+                &banten,
+                "36.02",
+                &format!("https://hooks.lebakkab.go.id/{i}"),
+                json!(["VISIT_CHANGED"]),
+            )
+            .await;
+        }
+        let e = expect_error(
+            &app.query_as(
+                &banten,
+                REGISTER,
+                input("https://hooks.lebakkab.go.id/11", json!(["VISIT_CHANGED"])),
+            )
+            .await,
+            "BAD_USER_INPUT",
+        );
+        assert_eq!(e["extensions"]["field"], "regionCode", "{e:#}");
+        let d = app.data_as(&banten, list, json!({})).await;
+        assert_eq!(d["webhookEndpoints"].as_array().unwrap().len(), 10);
+        // Another region keeps its own allowance.
+        register(
+            &app,
+            &banten,
+            "36.01",
+            "https://hooks.pandeglangkab.go.id/",
+            json!(["VISIT_CHANGED"]),
+        )
+        .await;
         app.close().await;
     }
 );

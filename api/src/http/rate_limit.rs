@@ -173,9 +173,10 @@ fn retry_after(tokens: f64, rate: f64) -> u64 {
 /// Who a request is charged to.
 fn client(headers: &HeaderMap, peer: Option<SocketAddr>, trust_forwarded_for: bool) -> String {
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
-        let digest = Sha256::digest(auth.as_bytes());
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        return format!("token:{hex}");
+        return format!(
+            "token:{}",
+            crate::auth::hex(&Sha256::digest(auth.as_bytes()))
+        );
     }
     let forwarded = trust_forwarded_for
         .then(|| headers.get("x-forwarded-for"))

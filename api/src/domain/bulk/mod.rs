@@ -544,7 +544,22 @@ pub async fn import_practices(
     viewer: &Viewer,
     rows: Rows<PracticeRecord>,
     dry_run: bool,
+    progress: impl FnMut(usize),
+) -> Result<ImportReport> {
+    import_rows(db, viewer, rows, dry_run, progress, import_practice).await
+}
+
+/// Every row through `one`, each in a savepoint of one transaction, in the
+/// order given: a refused row keeps its error (by line) and the others go
+/// on, so the report names every bad row; the transaction commits only
+/// when no row was refused and it is not a dry run (all or nothing).
+pub(super) async fn import_rows<T>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    rows: Rows<T>,
+    dry_run: bool,
     mut progress: impl FnMut(usize),
+    one: impl AsyncFn(&sea_orm::DatabaseTransaction, &Viewer, &T) -> Result<RowOutcome>,
 ) -> Result<ImportReport> {
     viewer.require_writer()?;
     let mut report = ImportReport {
@@ -563,8 +578,7 @@ pub async fn import_practices(
             }
         };
         let sp = txn.begin().await?;
-        let result = import_practice(&sp, viewer, &record).await;
-        match result {
+        match one(&sp, viewer, &record).await {
             Ok(outcome) => {
                 sp.commit().await?;
                 match outcome {
@@ -579,6 +593,7 @@ pub async fn import_practices(
             }
         }
     }
+    report.errors.sort_by_key(|e| e.line);
     finish(txn, &mut report).await?;
     Ok(report)
 }
@@ -593,7 +608,8 @@ async fn finish(txn: sea_orm::DatabaseTransaction, report: &mut ImportReport) ->
     Ok(())
 }
 
-enum RowOutcome {
+/// What importing one row did.
+pub(super) enum RowOutcome {
     Created,
     Updated,
     Unchanged,
@@ -667,60 +683,16 @@ pub async fn import_agreements(
     viewer: &Viewer,
     rows: Rows<AgreementRecord>,
     dry_run: bool,
-    mut progress: impl FnMut(usize),
+    progress: impl FnMut(usize),
 ) -> Result<ImportReport> {
-    viewer.require_writer()?;
-    let mut report = ImportReport {
-        rows: rows.len(),
-        dry_run,
-        ..ImportReport::default()
-    };
-    let txn = write::begin(db).await?;
     // Parents first, so a PKS can name a framework in the same file.
     let mut rows = rows;
-    rows.sort_by_key(|(line, r)| {
-        (
-            r.as_ref().map(|r| r.parent_id.is_some()).unwrap_or(false),
-            *line,
-        )
-    });
-    let mut rows: Vec<_> = rows.into_iter().collect();
     rows.sort_by_key(|(line, _)| *line);
     let (parents, children): (Vec<_>, Vec<_>) = rows
         .into_iter()
         .partition(|(_, r)| r.as_ref().map(|r| r.parent_id.is_none()).unwrap_or(true));
-    for (i, (line, row)) in parents.into_iter().chain(children).enumerate() {
-        progress(i + 1);
-        let record = match row {
-            Ok(r) => r,
-            Err(e) => {
-                report.errors.push(row_error(line, e));
-                continue;
-            }
-        };
-        let sp = txn.begin().await?;
-        match import_agreement(&sp, viewer, &record).await {
-            Ok(RowOutcome::Created) => {
-                sp.commit().await?;
-                report.created += 1;
-            }
-            Ok(RowOutcome::Unchanged) => {
-                sp.commit().await?;
-                report.unchanged += 1;
-            }
-            Ok(RowOutcome::Updated) => {
-                sp.commit().await?;
-                report.updated += 1;
-            }
-            Err(e) => {
-                sp.rollback().await?;
-                report.errors.push(row_error(line, e));
-            }
-        }
-    }
-    report.errors.sort_by_key(|e| e.line);
-    finish(txn, &mut report).await?;
-    Ok(report)
+    let rows = parents.into_iter().chain(children).collect();
+    import_rows(db, viewer, rows, dry_run, progress, import_agreement).await
 }
 
 async fn import_agreement(

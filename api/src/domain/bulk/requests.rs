@@ -7,19 +7,17 @@ use chrono::NaiveDate;
 use entity::{
     learning_request, learning_request_practice, learning_request_sector, work_plan_indicator,
 };
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    ImportReport, Rows, enum_value, finish, opt, parse_cell, parse_rows, row_error, split_list,
+    ImportReport, RowOutcome, Rows, enum_value, import_rows, opt, parse_cell, parse_rows,
+    split_list,
 };
 use crate::auth::Viewer;
 use crate::domain::agreement::plan::{self, NewIndicator};
 use crate::domain::request::write::{self as requests, NewRequest};
-use crate::domain::write;
 use crate::error::{ApiError, Result};
 
 /// One learning request in an import or export file.
@@ -151,51 +149,6 @@ pub fn parse_indicators(content: &str, format: super::Format) -> Result<Rows<Ind
     )
 }
 
-/// Every row through `one`, a savepoint each; all or nothing.
-async fn import_rows<T>(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    rows: Rows<T>,
-    dry_run: bool,
-    mut progress: impl FnMut(usize),
-    one: impl AsyncFn(&sea_orm::DatabaseTransaction, &Viewer, &T) -> Result<bool>,
-) -> Result<ImportReport> {
-    viewer.require_writer()?;
-    let mut report = ImportReport {
-        rows: rows.len(),
-        dry_run,
-        ..ImportReport::default()
-    };
-    let txn = write::begin(db).await?;
-    for (i, (line, row)) in rows.into_iter().enumerate() {
-        progress(i + 1);
-        let record = match row {
-            Ok(r) => r,
-            Err(e) => {
-                report.errors.push(row_error(line, e));
-                continue;
-            }
-        };
-        let sp = txn.begin().await?;
-        match one(&sp, viewer, &record).await {
-            Ok(created) => {
-                sp.commit().await?;
-                if created {
-                    report.created += 1;
-                } else {
-                    report.unchanged += 1;
-                }
-            }
-            Err(e) => {
-                sp.rollback().await?;
-                report.errors.push(row_error(line, e));
-            }
-        }
-    }
-    finish(txn, &mut report).await?;
-    Ok(report)
-}
-
 /// Imports learning requests: creates new ones (with the file's id when
 /// given); a row whose id exists must match the stored request (change
 /// requests with the mutations).
@@ -223,7 +176,7 @@ pub async fn import_requests(
             given.practice_ids.sort();
             given.practice_ids.dedup();
             if export_request(txn, &current).await? == given {
-                return Ok(false);
+                return Ok(RowOutcome::Unchanged);
             }
             return Err(ApiError::bad_input(
                 "id",
@@ -249,7 +202,7 @@ pub async fn import_requests(
             r.id,
         )
         .await?;
-        Ok(true)
+        Ok(RowOutcome::Created)
     })
     .await
 }
@@ -284,7 +237,7 @@ pub async fn import_indicators(
                 },
             )
             .await?;
-            Ok(true)
+            Ok(RowOutcome::Created)
         },
     )
     .await
