@@ -152,14 +152,28 @@ impl MeiliEngine {
         }
     }
 
-    /// Waits for a task and fails if the task failed.
+    /// Waits for a task (up to ten times the request timeout: Meilisearch
+    /// runs tasks one after another, so a task may wait behind others) and
+    /// fails if the task failed. Bounding the wait by the request timeout
+    /// alone failed a batch whenever indexing took longer than one request
+    /// may, and each retry queued one more task to wait behind: under
+    /// load the outbox never caught up.
     async fn confirm(&self, task: TaskInfo) -> Result<()> {
+        let patience = self.timeout * 10;
         let wait = task.wait_for_completion(
             &self.client,
             Some(Duration::from_millis(20)),
-            Some(self.timeout * 10),
+            Some(patience),
         );
-        let done = self.bounded(wait).await?;
+        let done = match tokio::time::timeout(patience, wait).await {
+            Ok(r) => r.map_err(sdk_error)?,
+            Err(_) => {
+                return Err(SearchError::Unavailable(format!(
+                    "a Meilisearch task did not finish within {} ms",
+                    patience.as_millis()
+                )));
+            }
+        };
         match done {
             Task::Failed { content } => Err(SearchError::Internal(format!(
                 "Meilisearch task failed: {}",
