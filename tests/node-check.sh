@@ -12,7 +12,17 @@ port="$3"
 path="${4:-}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work=$(mktemp -d)
-cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+# The server finishes its shutdown (the search worker may still write its
+# index) before its folder goes: removing it while it writes failed a run.
+cleanup() {
+  status=$?
+  if [ -n "${server:-}" ]; then
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
 trap cleanup EXIT
 cp "$dir/package.json" "$dir/package-lock.json" "$dir/$script" "$work/"
 (cd "$work" && npm ci --no-audit --no-fund --silent)
