@@ -219,6 +219,41 @@ fn page_info(offset: usize, returned: usize, first: usize, total: u64) -> PageIn
     }
 }
 
+/// The parts of a search connection (`searchPractices`,
+/// `searchLearningRequests`): the engine's page with each hit resolved and
+/// made an edge by `edge` (a hit whose object is gone, or of another kind,
+/// is dropped), the total, the facets and the page info.
+struct SearchPage<E> {
+    total_count: i64,
+    engine: String,
+    facets: SearchFacets,
+    edges: Vec<E>,
+    page_info: PageInfo,
+}
+
+async fn search_page<E>(
+    ctx: &Context<'_>,
+    request: &SearchRequest,
+    edge: impl Fn(String, &search::Hit, SearchNode) -> Option<E>,
+) -> Result<SearchPage<E>> {
+    let res = engine(ctx)?.search(request).await?;
+    let nodes = resolve(ctx, &res.hits).await?;
+    let edges = res
+        .hits
+        .iter()
+        .zip(nodes)
+        .enumerate()
+        .filter_map(|(i, (h, node))| edge(encode_cursor(request.offset + i), h, node?))
+        .collect();
+    Ok(SearchPage {
+        total_count: i64::try_from(res.total).unwrap_or(i64::MAX),
+        engine: res.engine.to_owned(),
+        facets: SearchFacets::from(&res.facets),
+        edges,
+        page_info: page_info(request.offset, res.hits.len(), request.limit, res.total),
+    })
+}
+
 #[Object]
 impl SearchQuery {
     /// Searches practices, agreements, regions and open learning requests
@@ -331,31 +366,22 @@ impl SearchQuery {
             offset,
             limit: first,
         };
-        let engine = engine(ctx)?;
-        let res = engine.search(&request).await?;
-        let nodes = resolve(ctx, &res.hits).await?;
-        let returned = res.hits.len();
-        let edges = res
-            .hits
-            .iter()
-            .zip(nodes)
-            .enumerate()
-            .filter_map(|(i, (h, node))| match node {
-                Some(SearchNode::Practice(p)) => Some(PracticeSearchEdge {
-                    cursor: encode_cursor(offset + i),
-                    score: h.score,
-                    highlights: highlights(h),
-                    node: p,
-                }),
-                _ => None,
-            })
-            .collect();
+        let page = search_page(ctx, &request, |cursor, h, node| match node {
+            SearchNode::Practice(p) => Some(PracticeSearchEdge {
+                cursor,
+                score: h.score,
+                highlights: highlights(h),
+                node: p,
+            }),
+            _ => None,
+        })
+        .await?;
         Ok(PracticeSearchConnection {
-            total_count: i64::try_from(res.total).unwrap_or(i64::MAX),
-            engine: res.engine.to_owned(),
-            facets: SearchFacets::from(&res.facets),
-            edges,
-            page_info: page_info(offset, returned, first, res.total),
+            total_count: page.total_count,
+            engine: page.engine,
+            facets: page.facets,
+            edges: page.edges,
+            page_info: page.page_info,
         })
     }
 
@@ -394,31 +420,22 @@ impl SearchQuery {
             offset,
             limit: first,
         };
-        let engine = engine(ctx)?;
-        let res = engine.search(&request).await?;
-        let nodes = resolve(ctx, &res.hits).await?;
-        let returned = res.hits.len();
-        let edges = res
-            .hits
-            .iter()
-            .zip(nodes)
-            .enumerate()
-            .filter_map(|(i, (h, node))| match node {
-                Some(SearchNode::LearningRequest(r)) => Some(LearningRequestSearchEdge {
-                    cursor: encode_cursor(offset + i),
-                    score: h.score,
-                    highlights: highlights(h),
-                    node: r,
-                }),
-                _ => None,
-            })
-            .collect();
+        let page = search_page(ctx, &request, |cursor, h, node| match node {
+            SearchNode::LearningRequest(r) => Some(LearningRequestSearchEdge {
+                cursor,
+                score: h.score,
+                highlights: highlights(h),
+                node: r,
+            }),
+            _ => None,
+        })
+        .await?;
         Ok(LearningRequestSearchConnection {
-            total_count: i64::try_from(res.total).unwrap_or(i64::MAX),
-            engine: res.engine.to_owned(),
-            facets: SearchFacets::from(&res.facets),
-            edges,
-            page_info: page_info(offset, returned, first, res.total),
+            total_count: page.total_count,
+            engine: page.engine,
+            facets: page.facets,
+            edges: page.edges,
+            page_info: page.page_info,
         })
     }
 }
